@@ -57,7 +57,9 @@ class Fact:
     attrs: Mapping[str, Scalar] = field(default_factory=dict)
 
     def as_evidence(self) -> Evidence:
-        return Evidence(ref=self.ref, summary=self.summary or self.kind, on=self.occurred_on)
+        return Evidence(
+            ref=self.ref, summary=self.summary or self.kind, on=self.occurred_on
+        )
 
     def known_at(self, moment: datetime) -> bool:
         """True when the record had been entered by ``moment``."""

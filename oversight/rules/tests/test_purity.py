@@ -24,7 +24,9 @@ def test_rules_import_neither_django_nor_other_apps() -> None:
     for path in RULES.rglob("*.py"):
         for name in _imports(path):
             top = name.split(".")[0]
-            if top == "django" or (top == "oversight" and not name.startswith("oversight.rules")):
+            if top == "django" or (
+                top == "oversight" and not name.startswith("oversight.rules")
+            ):
                 offenders.append(f"{path.relative_to(RULES)}: {name}")
     assert offenders == []
 
