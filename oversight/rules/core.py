@@ -24,7 +24,7 @@ class Status(StrEnum):
 class Verdict(StrEnum):
     """The outcome of one test of a rule (independence, pre-approval, quorum...)."""
 
-    PASS = "pass"
+    PASS = "pass"  # noqa: S105 (a verdict, not a password)
     FAIL = "fail"
     NOT_APPLICABLE = "not_applicable"
     INSUFFICIENT_DATA = "insufficient_data"
