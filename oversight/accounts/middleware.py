@@ -71,7 +71,7 @@ def require_mfa(get_response: Handler) -> Handler:
             and (
                 user.is_staff
                 or requires_mfa(r.role for r in queries.active_assignments(user))
-            )  # type: ignore[arg-type]
+            )
         ):
             from django_otp import user_has_device
 
