@@ -35,7 +35,7 @@ def test_eight_threads_appending_leave_a_linear_chain(company) -> None:
                         company=company,
                         data={"thread": n, "i": i},
                     )
-        except BaseException as exc:  # noqa: BLE001 (collected and asserted below)
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()
