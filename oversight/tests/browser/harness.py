@@ -73,6 +73,10 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 SCREENSHOT_DIR = REPO_ROOT / "artifacts" / "screenshots"
 AXE_JS = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 
+# Everything is served from this machine: a locator or navigation that has not
+# succeeded in this time will not (Playwright's default is 30 s).
+DEFAULT_TIMEOUT_MS = 10_000
+
 # Impacts axe-core reports, mildest first; tests fail on these two.
 BLOCKING_IMPACTS = ("serious", "critical")
 
@@ -189,6 +193,7 @@ def guarded_page(
     violation or uncaught page error.
     """
     context = browser.new_context(**{**CONTEXT_DEFAULTS, **context_options})
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     guard = NetworkGuard()
     guard.attach(context)
     try:
