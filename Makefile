@@ -12,13 +12,15 @@ PY := .venv/bin/python
 # themselves take longer than that on two cores.
 TEST_ARGS ?=
 # Only for `manage.py check --deploy`: never a real key.
+# The development environment of `make run` and the checks: DEBUG on, the demo's personas.
+DEV_ENV := DEBUG=true OVERSIGHT_DEMO=true
 DEPLOY_CHECK_ENV := DEBUG=false SECRET_KEY=not-a-secret-deploy-check-only-7Qx2vR9mK4pL8sT3wZ6nB ALLOWED_HOSTS=oversight.example.com
 
 run:
 	scripts/bootstrap.sh
-	$(PY) manage.py migrate
-	$(PY) manage.py demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py demo
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 # pytest exits 5 when it collects no test; that is not a failure here.
 test:
@@ -29,8 +31,8 @@ check:
 	scripts/bootstrap.sh
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
-	.venv/bin/mypy oversight
-	$(PY) manage.py makemigrations --check --dry-run
+	$(DEV_ENV) .venv/bin/mypy oversight
+	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(DEPLOY_CHECK_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 
 browser-test:

@@ -140,3 +140,32 @@ def test_cli_bad_arguments_exit_2_with_a_message(args) -> None:
     result = _cli(*args)
     assert result.returncode == 2
     assert result.stderr or result.stdout
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("origin", "fetch_site", "expected"),
+    [
+        ("null", "same-origin", 302),  # a same-origin form post under no-referrer
+        ("null", "cross-site", 403),
+        ("null", None, 403),
+        ("http://evil.example", "cross-site", 403),
+    ],
+)
+def test_csrf_accepts_same_origin_posts_proven_by_fetch_metadata(
+    origin, fetch_site, expected, personas
+) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.get(reverse("accounts:login"))
+    headers = {
+        "HTTP_ORIGIN": origin,
+        "HTTP_X_CSRFTOKEN": client.cookies["csrftoken"].value,
+    }
+    if fetch_site:
+        headers["HTTP_SEC_FETCH_SITE"] = fetch_site
+    response = client.post(
+        reverse("accounts:login"),
+        {"email": "ada@oss.example", "password": "correct-horse-battery-2026"},
+        **headers,
+    )
+    assert response.status_code == expected
