@@ -13,8 +13,8 @@ member's last day).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
@@ -807,6 +807,52 @@ def _last_day(holds: Callable[[date], bool], before: date, floor: date) -> date 
     return None
 
 
+def _dates_in(value: object) -> Iterator[date]:
+    """Every date held anywhere in a fact (recursively)."""
+    if isinstance(value, date):
+        yield value
+    elif isinstance(value, tuple | frozenset):
+        for item in value:
+            yield from _dates_in(item)
+    elif is_dataclass(value) and not isinstance(value, type):
+        for f in fields(value):
+            yield from _dates_in(getattr(value, f.name))
+
+
+def _change_days(
+    register: Register, director: Director, floor: date, before: date
+) -> list[date]:
+    """Every day on which one of ``director``'s independence verdicts could change.
+
+    A test's verdict moves only when a fact begins or ends, when a 12-month window or a
+    one-year interim limit passes, when a fact leaves a three-year look-back, or when a
+    fiscal year begins; between those days it is constant.
+    """
+    facts = [director, *register.organisations]
+    facts += [d for d in register.determinations if d.director == director.id]
+    company = register.company
+    years = range(floor.year - 4, before.year + 3)
+    seen = [*_dates_in(tuple(facts))]
+    seen += [company.fiscal_year_last_day(fy) for fy in years]
+    days: set[date] = {company.fiscal_year_first_day(fy) for fy in years}
+    for x in seen:
+        for y in (x, add_years(x, 1), add_years(x, 3)):
+            # two days after: 29 February falls back a day in add_years
+            days.update((y, y + ONE_DAY, y + 2 * ONE_DAY))
+    return sorted((d for d in days if floor < d <= before), reverse=True)
+
+
+def _last_passing_day(
+    holds: Callable[[date], bool], boundaries: list[date], floor: date
+) -> date | None:
+    """The latest day before the newest boundary on which ``holds`` is true, given that
+    ``holds`` is constant between consecutive ``boundaries`` (newest first)."""
+    for boundary in boundaries:
+        if holds(boundary - ONE_DAY):
+            return boundary - ONE_DAY
+    return None
+
+
 def _loss_deadline(register: Register, event: date) -> date:
     """AC-CURE-01: the earlier of the next annual meeting and one year from the event."""
     year = add_years(event, 1)
@@ -846,7 +892,9 @@ def _loss_cases(
             return _ok(picked.verdict)
 
         floor = max(seat.period.start, as_of - CURE_LOOKBACK)
-        last = _last_day(was_independent, as_of - ONE_DAY, floor)
+        last = _last_passing_day(
+            was_independent, _change_days(register, director, floor, as_of), floor
+        )
         if last is None:
             return None
         event = last + ONE_DAY

@@ -95,6 +95,10 @@ class ScenarioError(ValueError):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+def _join(path: str, key: object) -> str:
+    return f"{path}.{key}" if path else str(key)
+
+
 class _Missing:
     pass
 
@@ -125,12 +129,14 @@ class _Reader:
         self, value: object, path: str, allowed: set[str]
     ) -> Mapping[str, Any] | None:
         if not isinstance(value, Mapping):
-            self.fail(path, f"expected a mapping, got {type(value).__name__}")
+            self.fail(
+                path or "(document)", f"expected a mapping, got {type(value).__name__}"
+            )
             return None
         for key in value:
             if str(key) not in allowed:
                 self.fail(
-                    f"{path}.{key}",
+                    _join(path, key),
                     f"unknown field (known: {', '.join(sorted(allowed))})",
                 )
         return value
@@ -142,9 +148,9 @@ class _Reader:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.fail(f"{path}.{key}", "expected a list")
+            self.fail(_join(path, key), "expected a list")
             return []
-        return [(f"{path}.{key}[{i}]", v) for i, v in enumerate(value)]
+        return [(f"{_join(path, key)}[{i}]", v) for i, v in enumerate(value)]
 
     # -- scalars ------------------------------------------------------------
 
@@ -158,7 +164,7 @@ class _Reader:
         required: bool = True,
         default: Any = None,
     ) -> Any:
-        where = f"{path}.{key}" if path else key
+        where = _join(path, key)
         if key not in obj or obj[key] is None:
             if required:
                 self.fail(where, f"missing: {key.replace('_', ' ')} is required")
@@ -714,7 +720,7 @@ def parse_scenario(data: object, lines: Mapping[str, int] | None = None) -> Regi
     r = _Reader(lines or {})
     top = r.mapping(
         data,
-        "scenario",
+        "",
         {
             "version",
             "company",
