@@ -1,6 +1,6 @@
 """Small factories for composition tests: a fictional company and its directors.
 
-ada chairs the committee and is its financial expert, ben and ivy are independent
+ada chairs the committee and is its financial expert, ben and hal are independent
 members, cleo is the CFO (a director who is an executive officer).
 """
 
@@ -113,11 +113,11 @@ def register(
     determinations: tuple[BoardDetermination, ...] | None = None,
     company_info: CompanyInfo | None = None,
 ) -> Register:
-    """A compliant committee (ada chair and expert, ben, ivy), unless told otherwise."""
+    """A compliant committee (ada chair and expert, ben, hal), unless told otherwise."""
     people = (
         directors
         if directors is not None
-        else (expert("ada"), director("ben"), director("ivy"), cfo())
+        else (expert("ada"), director("ben"), director("hal"), cfo())
     )
     people = (
         tuple(p for p in people if p.id not in {e.id for e in extra_directors})
@@ -129,7 +129,7 @@ def register(
         organisations=organisations,
         memberships=memberships
         if memberships is not None
-        else (seat("ada", chair=True), seat("ben"), seat("ivy")),
+        else (seat("ada", chair=True), seat("ben"), seat("hal")),
         determinations=determinations
         if determinations is not None
         else tuple(determination(p.id) for p in people if p.id != "cleo"),

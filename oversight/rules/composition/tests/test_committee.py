@@ -81,7 +81,7 @@ def test_a_compliant_committee() -> None:
     assert report.status is OK
     assert exit_code(report.status) == 0
     assert report.chair == "ada"
-    assert [m.director.id for m in report.members] == ["ada", "ben", "ivy"]
+    assert [m.director.id for m in report.members] == ["ada", "ben", "hal"]
     assert report.violations == ()
     assert report.deadline is None
     assert {o.rule_id: o.verdict for o in report.outcomes} == {
@@ -125,12 +125,12 @@ def test_two_members_from_the_start_is_not_curable() -> None:
     ],
 )
 def test_one_vacancy_cure_deadline(meeting: str | None, deadline: str) -> None:
-    # ivy's last day is 2025-08-31; the committee is short from 2025-09-01
+    # hal's last day is 2025-08-31; the committee is short from 2025-09-01
     meetings = (D(meeting),) if meeting else ()
     reg = three_with(
         seat("ada", chair=True),
         seat("ben"),
-        ended("ivy", "2025-08-31"),
+        ended("hal", "2025-08-31"),
         meetings=meetings,
     )
     report = evaluate_committee(reg, D("2025-10-01"))
@@ -140,7 +140,7 @@ def test_one_vacancy_cure_deadline(meeting: str | None, deadline: str) -> None:
     assert report.cure.rule_id == "AC-CURE-02"
     assert report.cure.event == D("2025-09-01")
     assert report.deadline == D(deadline)
-    assert "Ivy's last day was 2025-08-31" in report.cure.reason
+    assert "Hal's last day was 2025-08-31" in report.cure.reason
 
 
 def test_the_180_day_edge_is_180_days_from_the_event() -> None:
@@ -155,7 +155,7 @@ def test_the_last_day_of_a_cure_period(as_of: str, status: CommitteeStatus) -> N
     reg = three_with(
         seat("ada", chair=True),
         seat("ben"),
-        ended("ivy", "2025-08-31"),
+        ended("hal", "2025-08-31"),
         meetings=(D("2026-02-20"),),
     )
     report = evaluate_committee(reg, D(as_of))
@@ -166,19 +166,19 @@ def test_the_last_day_of_a_cure_period(as_of: str, status: CommitteeStatus) -> N
 
 def test_two_vacancies_are_not_curable() -> None:
     reg = three_with(
-        seat("ada", chair=True), ended("ben", "2026-01-31"), ended("ivy", "2026-01-31")
+        seat("ada", chair=True), ended("ben", "2026-01-31"), ended("hal", "2026-01-31")
     )
     assert evaluate_committee(reg, AS_OF).status is BAD
 
 
 def test_a_vacancy_filled_ends_the_cure() -> None:
     reg = register(
-        director("gus"),
+        director("kit"),
         memberships=(
             seat("ada", chair=True),
             seat("ben"),
-            ended("ivy", "2026-01-31"),
-            seat("gus", D("2026-03-01")),
+            ended("hal", "2026-01-31"),
+            seat("kit", D("2026-03-01")),
         ),
     )
     assert evaluate_committee(reg, D("2026-02-15")).status is CURE
@@ -187,12 +187,12 @@ def test_a_vacancy_filled_ends_the_cure() -> None:
 
 def test_the_only_expert_leaving_is_a_curable_vacancy() -> None:
     reg = register(
-        director("gus"),
+        director("kit"),
         memberships=(
             ended("ada", "2026-01-31", chair=True),
             seat("ben"),
-            seat("ivy"),
-            seat("gus"),
+            seat("hal"),
+            seat("kit"),
         ),
     )
     report = evaluate_committee(reg, AS_OF)
@@ -204,12 +204,12 @@ def test_the_only_expert_leaving_is_a_curable_vacancy() -> None:
 
 def test_a_replacement_on_the_next_day_is_not_a_vacancy() -> None:
     reg = register(
-        director("gus"),
+        director("kit"),
         memberships=(
             ended("ada", "2026-01-31", chair=True),
             seat("ben"),
-            seat("ivy"),
-            seat("gus", D("2026-02-01")),
+            seat("hal"),
+            seat("kit", D("2026-02-01")),
         ),
     )
     assert evaluate_committee(reg, AS_OF).status is BAD
@@ -255,7 +255,7 @@ def test_no_second_concurrent_cure_period() -> None:
     ben = director("ben", family=(spouse_becomes_officer("2026-02-01"),))
     reg = register(
         ben,
-        memberships=(seat("ada", chair=True), seat("ben"), ended("ivy", "2026-02-28")),
+        memberships=(seat("ada", chair=True), seat("ben"), ended("hal", "2026-02-28")),
     )
     report = evaluate_committee(reg, D("2026-03-15"))
     assert report.status is BAD
@@ -266,12 +266,12 @@ def test_a_later_cure_after_an_earlier_one_was_resolved() -> None:
     ben = director("ben", family=(spouse_becomes_officer("2026-02-01"),))
     reg = register(
         ben,
-        director("gus"),
+        director("kit"),
         memberships=(
             seat("ada", chair=True),
             seat("ben"),
-            ended("ivy", "2025-03-31"),
-            seat("gus", D("2025-05-01")),
+            ended("hal", "2025-03-31"),
+            seat("kit", D("2025-05-01")),
         ),
     )
     report = evaluate_committee(reg, D("2026-02-15"))
@@ -284,7 +284,7 @@ def test_a_later_cure_after_an_earlier_one_was_resolved() -> None:
 
 
 def test_independence_needs_a_board_determination() -> None:
-    dets = (determination("ada"), determination("ivy"))
+    dets = (determination("ada"), determination("hal"))
     report = evaluate_committee(register(determinations=dets), AS_OF)
     assert report.status is BAD
     assert report.member("ben").nasdaq_independent.verdict is Verdict.INSUFFICIENT_DATA
@@ -299,7 +299,7 @@ def test_independence_needs_a_board_determination() -> None:
     ],
 )
 def test_the_board_can_find_a_director_not_independent(det: object) -> None:
-    dets = (determination("ada"), det, determination("ivy"))
+    dets = (determination("ada"), det, determination("hal"))
     report = evaluate_committee(register(determinations=dets), D("2020-06-01"))  # type: ignore[arg-type]
     assert report.member("ben").nasdaq_independent.verdict is Verdict.FAIL
 
@@ -309,7 +309,7 @@ def test_a_stale_determination_is_noted() -> None:
     assert any("more than a year old" in n for n in report.notes)
     fresh = register(
         determinations=tuple(
-            determination(i, D("2026-01-10")) for i in ("ada", "ben", "ivy")
+            determination(i, D("2026-01-10")) for i in ("ada", "ben", "hal")
         )
     )
     assert not evaluate_committee(fresh, AS_OF).notes
@@ -341,11 +341,11 @@ def test_literacy_is_required_from_day_one() -> None:
     report = evaluate_committee(register(ben), AS_OF)
     assert report.status is BAD
     assert report.outcome("AC-MEM-05").verdict is Verdict.INSUFFICIENT_DATA
-    ivy = director(
-        "ivy", literacy=(replace(director("ivy").literacy[0], literate=False),)
+    hal = director(
+        "hal", literacy=(replace(director("hal").literacy[0], literate=False),)
     )
     assert (
-        evaluate_committee(register(ivy), AS_OF).outcome("AC-MEM-05").verdict
+        evaluate_committee(register(hal), AS_OF).outcome("AC-MEM-05").verdict
         is Verdict.FAIL
     )
 
@@ -409,28 +409,28 @@ def former_consultant(**kw: object) -> Director:
         )
     }
     base.update(kw)
-    return director("gus", **base)
+    return director("kit", **base)
 
 
 def exception_register(
     *,
     gus_seat: Membership | None = None,
     det: BoardDetermination | None = None,
-    gus: Director | None = None,
+    kit: Director | None = None,
 ) -> Register:
     return register(
-        gus or former_consultant(),
+        kit or former_consultant(),
         memberships=(
             seat("ada", chair=True),
-            seat("ivy"),
-            gus_seat or seat("gus", D("2025-07-01"), exception=True),
+            seat("hal"),
+            gus_seat or seat("kit", D("2025-07-01"), exception=True),
         ),
         determinations=(
             determination("ada"),
-            determination("ivy"),
+            determination("hal"),
             det
             or determination(
-                "gus", D("2025-06-20"), independent=False, exception_finding=True
+                "kit", D("2025-06-20"), independent=False, exception_finding=True
             ),
         ),
     )
@@ -441,7 +441,7 @@ def test_exception_for_two_years_at_most(as_of: str, status: CommitteeStatus) ->
     report = evaluate_committee(exception_register(), D(as_of))
     assert report.status is status, report.violations
     if status is OK:
-        assert report.member("gus").seated_by_exception
+        assert report.member("kit").seated_by_exception
         assert report.outcome("AC-MEM-08").verdict is Verdict.PASS
     else:
         assert (
@@ -454,16 +454,16 @@ def test_exception_for_two_years_at_most(as_of: str, status: CommitteeStatus) ->
     ("kw", "reason"),
     [
         (
-            {"gus_seat": seat("gus", D("2025-07-01"), exception=True, chair=True)},
+            {"gus_seat": seat("kit", D("2025-07-01"), exception=True, chair=True)},
             "chairs the committee",
         ),
         (
-            {"det": determination("gus", D("2025-06-20"), independent=False)},
+            {"det": determination("kit", D("2025-06-20"), independent=False)},
             "no board finding",
         ),
         (
             {
-                "gus": former_consultant(
+                "kit": former_consultant(
                     compensation=(
                         Compensation(
                             D("2025-06-01"), usd(150_000), CompensationKind.CONSULTING
@@ -477,12 +477,12 @@ def test_exception_for_two_years_at_most(as_of: str, status: CommitteeStatus) ->
             "does not meet Rule 10A-3",
         ),
         (
-            {"gus": former_consultant(family=(spouse_becomes_officer("2024-01-01"),))},
+            {"kit": former_consultant(family=(spouse_becomes_officer("2024-01-01"),))},
             "Family Member of an executive officer",
         ),
         (
             {
-                "gus": former_consultant(
+                "kit": former_consultant(
                     employments=(Employment(Period(D("2024-01-01")), "adviser"),)
                 )
             },
@@ -497,27 +497,27 @@ def test_exception_conditions(kw: dict[str, Any], reason: str) -> None:
 
 
 def test_at_most_one_member_under_the_exception() -> None:
-    hal = director(
-        "hal",
+    lou = director(
+        "lou",
         compensation=(
             Compensation(D("2025-06-01"), usd(150_000), CompensationKind.BONUS),
         ),
     )
     reg = register(
         former_consultant(),
-        hal,
+        lou,
         memberships=(
             seat("ada", chair=True),
-            seat("gus", D("2025-07-01"), exception=True),
-            seat("hal", D("2025-07-01"), exception=True),
+            seat("kit", D("2025-07-01"), exception=True),
+            seat("lou", D("2025-07-01"), exception=True),
         ),
         determinations=(
             determination("ada"),
             determination(
-                "gus", D("2025-06-20"), independent=False, exception_finding=True
+                "kit", D("2025-06-20"), independent=False, exception_finding=True
             ),
             determination(
-                "hal", D("2025-06-20"), independent=False, exception_finding=True
+                "lou", D("2025-06-20"), independent=False, exception_finding=True
             ),
         ),
     )
@@ -531,7 +531,7 @@ def test_at_most_one_member_under_the_exception() -> None:
 
 def test_exception_flag_on_an_independent_member_changes_nothing() -> None:
     reg = register(
-        memberships=(seat("ada", chair=True), seat("ben", exception=True), seat("ivy"))
+        memberships=(seat("ada", chair=True), seat("ben", exception=True), seat("hal"))
     )
     report = evaluate_committee(reg, AS_OF)
     assert not report.member("ben").seated_by_exception
@@ -557,7 +557,7 @@ def test_over_boarding(others: int, approved: bool, verdict: Verdict) -> None:
     dets = (
         determination("ada"),
         determination("ben", over_boarding_approved=approved),
-        determination("ivy"),
+        determination("hal"),
     )
     report = evaluate_committee(register(ben, determinations=dets), AS_OF)
     assert report.outcome("AC-MEM-09").verdict is verdict
@@ -638,20 +638,20 @@ def test_phase_in_is_explained() -> None:
 
 def test_membership_timeline() -> None:
     reg = register(
-        director("gus"),
+        director("kit"),
         memberships=(
             seat("ada", chair=True),
             seat("ben"),
-            ended("ivy", "2026-01-31"),
-            seat("gus", D("2026-03-01")),
+            ended("hal", "2026-01-31"),
+            seat("kit", D("2026-03-01")),
         ),
     )
     timeline = membership_timeline(reg)
     assert [(s.start, s.end, s.members) for s in timeline] == [
-        (D("2020-01-01"), D("2026-01-31"), ("ada", "ben", "ivy")),
+        (D("2020-01-01"), D("2026-01-31"), ("ada", "ben", "hal")),
         (D("2026-02-01"), D("2026-02-28"), ("ada", "ben")),
-        (D("2026-03-01"), None, ("ada", "ben", "gus")),
+        (D("2026-03-01"), None, ("ada", "ben", "kit")),
     ]
-    assert timeline[1].left == ("ivy (resignation)",)
-    assert timeline[2].joined == ("gus",)
+    assert timeline[1].left == ("hal (resignation)",)
+    assert timeline[2].joined == ("kit",)
     assert all(s.chair == "ada" for s in timeline)

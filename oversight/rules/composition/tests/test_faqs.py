@@ -54,7 +54,7 @@ def test_faq_93_vacancy_with_annual_meeting_within_180_days_gets_180_days() -> N
             seat("ada", chair=True),
             seat("ben"),
             seat(
-                "ivy",
+                "hal",
                 period=Period(D("2020-01-01"), D("2026-03-15")),
                 end_reason=EndReason.DEATH,
             ),

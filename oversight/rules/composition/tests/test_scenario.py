@@ -78,8 +78,8 @@ SCENARIO: dict[str, Any] = {
             "family": [{"id": "bo", "name": "Bo", "relationship": "spouse"}],
         },
         {
-            "id": "ivy",
-            "name": "Ivy",
+            "id": "hal",
+            "name": "Hal",
             "board": [{"start": "2019-01-01"}],
             "literacy": [{"on": "2019-12-01", "literate": True}],
             "holdings": [{"on": "2025-01-01", "voting_pct": 2.5}],
@@ -89,7 +89,7 @@ SCENARIO: dict[str, Any] = {
         {"director": "ada", "start": "2020-01-01", "chair": True},
         {"director": "ben", "start": "2020-01-01"},
         {
-            "director": "ivy",
+            "director": "hal",
             "start": "2020-01-01",
             "end": "2026-01-31",
             "end_reason": "resignation",
@@ -103,7 +103,7 @@ SCENARIO: dict[str, Any] = {
             "independent": True,
             "verdicts": {"AC-IND-04": "pass"},
         }
-        for d in ("ada", "ben", "ivy")
+        for d in ("ada", "ben", "hal")
     ],
 }
 
@@ -122,7 +122,7 @@ def problems(data: object, lines: dict[str, int] | None = None) -> list[Problem]
 
 def test_a_scenario_parses_and_evaluates() -> None:
     register = parse_scenario(json.loads(json.dumps(SCENARIO)))
-    assert [d.id for d in register.directors] == ["ada", "ben", "ivy"]
+    assert [d.id for d in register.directors] == ["ada", "ben", "hal"]
     assert register.director("ben").family[0].relationship is Relationship.SPOUSE
     report = evaluate_committee(register, date(2026, 3, 31))
     assert report.status is CommitteeStatus.IN_CURE
