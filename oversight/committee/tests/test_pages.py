@@ -8,6 +8,7 @@ persona → success, the state change and exactly one new ledger event.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -31,7 +32,7 @@ PAGES = [
 ]
 
 
-def _url(name, with_pk, director):
+def _url(name: str, with_pk: bool, director: Any) -> str:
     return reverse(name, args=[director("Ben").pk]) if with_pk else reverse(name)
 
 
@@ -101,7 +102,14 @@ def test_disclosure_names_the_expert(client_for, committee) -> None:
     assert "Ada Chairwell is an audit committee financial expert" in body
 
 
-def _post_matrix(client_for, url, data, allowed, refused, outsider_status=404):
+def _post_matrix(
+    client_for: Any,
+    url: str,
+    data: dict[str, Any],
+    allowed: str,
+    refused: str,
+    outsider_status: int | None = 404,
+) -> int:
     """``outsider_status=None``: a company-scoped action, which eve may take only in her
     own company; it must leave One Stop Systems' records untouched."""
     assert Client().post(url, data).status_code == 302
@@ -245,7 +253,7 @@ def test_answer_service_errors_roll_back(client_for, director) -> None:
 def test_determination_matrix_freezes_and_hashes(client_for, director) -> None:
     url = reverse("committee:determine", args=[director("Hal").pk])
     data = {"on": "2026-02-01", "resolution": "BR-2026-7", "independent": "on",
-            **{r: "pass" for r in ("AC-IND-01", "AC-IND-02", "AC-IND-03", "AC-IND-04", "AC-IND-05", "AC-IND-06", "AC-IND-10", "AC-IND-11")}}  # fmt: skip
+            **dict.fromkeys(("AC-IND-01", "AC-IND-02", "AC-IND-03", "AC-IND-04", "AC-IND-05", "AC-IND-06", "AC-IND-10", "AC-IND-11"), "pass")}  # fmt: skip
     assert _post_matrix(client_for, url, data, "fay", "ben") == 1
     det = m.Determination.objects.get(resolution="BR-2026-7")
     event = LedgerEvent.objects.latest("pk")

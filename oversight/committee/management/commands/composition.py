@@ -71,7 +71,7 @@ class Command(BaseCommand):
             self.stderr.write("\n".join(lines))
         return EXIT_BAD_INPUT
 
-    def check(self, path: Path, as_of: str, *, as_json: bool) -> int:
+    def check_file(self, path: Path, as_of: str, *, as_json: bool) -> int:
         try:
             day = date.fromisoformat(as_of)
         except ValueError:
