@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -9,6 +10,23 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 
 from oversight.rules.composition.facts import Register
 from oversight.rules.composition.scenario import Problem, ScenarioError, parse_scenario
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML 1.2 booleans: only ``true`` and ``false`` (so a key named ``on`` stays ``on``)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [
+        (tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"
+    ]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
 
 
 def _lines(node: Node, path: str, out: dict[str, int]) -> None:
@@ -26,7 +44,7 @@ def _lines(node: Node, path: str, out: dict[str, int]) -> None:
 
 def read_scenario(text: str) -> Register:
     """The register a scenario document describes, or ``ScenarioError`` with locations."""
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None

@@ -51,7 +51,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "check":
             sys.exit(
-                self.check_file(options["file"], options["as_of"], as_json=options["json"])
+                self.check_file(
+                    options["file"], options["as_of"], as_json=options["json"]
+                )
             )
         self.alerts(options.get("as_of"))
 
