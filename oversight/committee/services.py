@@ -89,13 +89,13 @@ def set_listing(
     ).first() or m.ListingProfile(company=company)
     for key, value in values.items():
         setattr(profile, key, value)
-    _clean(profile)
     if profile.ipo and (
         profile.listing_date is None or profile.registration_effective is None
     ):
         raise ValidationError(
             "A new listing needs its listing and effectiveness dates."
         )
+    _clean(profile)
     profile.save()
     record(
         "committee.listing_set",

@@ -200,8 +200,8 @@ class AcfeDesignation(DirectorFact):
     """The board's audit-committee-financial-expert finding, attribute by attribute."""
 
     on = models.DateField()
-    attributes = models.JSONField(default=list)  # AcfeAttribute values
-    routes = models.JSONField(default=list)  # AcfeRoute values
+    attributes = models.JSONField(default=list, blank=True)  # AcfeAttribute values
+    routes = models.JSONField(default=list, blank=True)  # AcfeRoute values
     other_experience = models.TextField(blank=True)
     resolution = models.CharField(max_length=120, blank=True)
 

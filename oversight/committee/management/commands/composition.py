@@ -96,6 +96,7 @@ class Command(BaseCommand):
         from oversight.committee.services import check_composition
 
         day = date.fromisoformat(as_of) if as_of else None
-        for company in Company.objects.order_by("pk"):
+        companies = Company.objects.filter(directors__isnull=False).distinct()
+        for company in companies.order_by("pk"):
             report = check_composition(company, actor=None, as_of=day)
             self.stdout.write(f"{company.name}: {report.status.value}")
