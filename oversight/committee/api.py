@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
 
 from oversight.accounts.permissions import can
 from oversight.accounts.queries import company_today
@@ -129,11 +130,14 @@ def directors(request: HttpRequest) -> list[DirectorOut]:
     response={201: DirectorOut, 400: Error, 401: Error, 403: Error, 422: Error},
     summary="Add a director",
 )
-def create_director(request: HttpRequest, body: DirectorIn) -> tuple[int, DirectorOut]:
+def create_director(request: HttpRequest, body: DirectorIn) -> Status[DirectorOut]:
     company = _require(request, "committee.manage")
     d = services.create_director(company, actor=caller(request).user, **body.dict())
-    return 201, DirectorOut(
-        id=d.pk, name=d.name, board_start=d.board_start, board_end=d.board_end
+    return Status(
+        201,
+        DirectorOut(
+            id=d.pk, name=d.name, board_start=d.board_start, board_end=d.board_end
+        ),
     )
 
 
@@ -187,7 +191,7 @@ def _convert(
     response={201: Created, 400: Error, 401: Error, 403: Error, 422: Error},
     summary="Record a dated fact",
 )
-def record_fact(request: HttpRequest, pk: int, body: FactIn) -> tuple[int, Created]:
+def record_fact(request: HttpRequest, pk: int, body: FactIn) -> Status[Created]:
     company = _require(request, "committee.manage")
     director = _director(company, pk)
     model = services.FACT_MODELS.get(body.kind)
@@ -204,7 +208,7 @@ def record_fact(request: HttpRequest, pk: int, body: FactIn) -> tuple[int, Creat
             raise ValidationError("No such Family Member of this director.")
     row = services.record_fact(director, actor=caller(request).user, kind=body.kind,
                                values=_convert(model, company, body.values), family_member=family)  # fmt: skip
-    return 201, Created(id=row.pk)
+    return Status(201, Created(id=row.pk))
 
 
 class AppointIn(Schema):
@@ -219,11 +223,11 @@ class AppointIn(Schema):
     response={201: Created, 400: Error, 401: Error, 403: Error, 422: Error},
     summary="Seat a director",
 )
-def appoint(request: HttpRequest, body: AppointIn) -> tuple[int, Created]:
+def appoint(request: HttpRequest, body: AppointIn) -> Status[Created]:
     company = _require(request, "committee.manage")
     seat = services.appoint_member(_director(company, body.director), actor=caller(request).user,
                                    starts_on=body.starts_on, chair=body.chair, exception=body.exception)  # fmt: skip
-    return 201, Created(id=seat.pk)
+    return Status(201, Created(id=seat.pk))
 
 
 class EndIn(Schema):
@@ -335,14 +339,12 @@ class DeterminationOut(Schema):
     response={201: DeterminationOut, 400: Error, 401: Error, 403: Error, 422: Error},
     summary="Record the board's determination (frozen)",
 )
-def determine(
-    request: HttpRequest, body: DeterminationIn
-) -> tuple[int, DeterminationOut]:
+def determine(request: HttpRequest, body: DeterminationIn) -> Status[DeterminationOut]:
     company = _require(request, "committee.determine")
     data = body.dict()
     director = _director(company, data.pop("director"))
     row = services.record_determination(director, actor=caller(request).user, **data)
-    return 201, DeterminationOut(id=row.pk, content_hash=row.content_hash)
+    return Status(201, DeterminationOut(id=row.pk, content_hash=row.content_hash))
 
 
 class Paragraph(Schema):
