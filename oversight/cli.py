@@ -11,6 +11,10 @@ import sys
 
 # verb -> (management command, one line of help)
 VERBS: dict[str, tuple[str, str]] = {
+    "composition": (
+        "composition",
+        "composition check FILE --as-of DATE [--json] | composition alerts: audit committee composition",
+    ),
     "demo": (
         "demo",
         "create or refresh the demo company and its personas (idempotent)",

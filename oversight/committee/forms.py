@@ -1,0 +1,253 @@
+"""Forms check shape; the services check the rules."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from django import forms
+
+from oversight.committee.models import Director
+from oversight.rules.composition import facts as pure
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def _choices(enum: type[StrEnum]) -> list[tuple[str, str]]:
+    return [(e.value, e.value.replace("_", " ").capitalize()) for e in enum]
+
+
+class AsOfForm(forms.Form):
+    as_of = forms.DateField(label="As of", required=False, widget=DATE)
+
+
+class DirectorForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    board_start = forms.DateField(label="On the board from", widget=DATE)
+    board_end = forms.DateField(label="Until", required=False, widget=DATE)
+
+
+class AppointForm(forms.Form):
+    director = forms.ModelChoiceField(queryset=Director.objects.none())
+    starts_on = forms.DateField(label="From", widget=DATE)
+    chair = forms.BooleanField(required=False)
+    exception = forms.BooleanField(
+        required=False,
+        label="Under the exceptional-and-limited-circumstances exception",
+    )
+
+    def __init__(self, *args: Any, company: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["director"].queryset = Director.objects.filter(company=company)  # type: ignore[attr-defined]
+
+
+class EndMembershipForm(forms.Form):
+    ends_on = forms.DateField(label="Last day", widget=DATE)
+    reason = forms.ChoiceField(choices=_choices(pure.EndReason))
+
+
+class QualificationForm(forms.Form):
+    on = forms.DateField(label="Board finding of", widget=DATE)
+    literate = forms.BooleanField(
+        required=False, label="Can read and understand financial statements"
+    )
+    basis = forms.ChoiceField(
+        choices=[("", "—"), *_choices(pure.SophisticationBasis)],
+        required=False,
+        label="Financial sophistication",
+    )
+    basis_description = forms.CharField(max_length=300, required=False)
+    acfe_attributes = forms.MultipleChoiceField(
+        choices=_choices(pure.AcfeAttribute), required=False, widget=forms.CheckboxSelectMultiple,
+        label="Financial expert attributes",
+    )  # fmt: skip
+    acfe_routes = forms.MultipleChoiceField(
+        choices=_choices(pure.AcfeRoute),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Acquired through",
+    )
+    other_experience = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    resolution = forms.CharField(max_length=120, required=False)
+
+
+class WhatIfForm(forms.Form):
+    CHANGES = (
+        ("appoint", "Appoint a director"),
+        ("resign", "A member resigns"),
+        ("pay", "The company pays an organisation"),
+    )
+    change = forms.ChoiceField(choices=CHANGES)
+    director = forms.ModelChoiceField(queryset=Director.objects.none(), required=False)
+    on = forms.DateField(label="On", widget=DATE)
+    organisation = forms.CharField(
+        max_length=200,
+        required=False,
+        help_text="For a payment: the organisation's name",
+    )
+    amount = forms.DecimalField(
+        min_value=0, max_digits=14, decimal_places=2, required=False
+    )
+    fiscal_year = forms.IntegerField(min_value=1900, max_value=2200, required=False)
+
+    def __init__(self, *args: Any, company: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["director"].queryset = Director.objects.filter(company=company)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        change = data.get("change")
+        if change in {"appoint", "resign"} and not data.get("director"):
+            self.add_error("director", "Choose the director.")
+        if change == "pay":
+            for name in ("organisation", "amount", "fiscal_year"):
+                if data.get(name) in (None, ""):
+                    self.add_error(name, "Needed for a payment.")
+        return data
+
+
+class QuestionnaireIssueForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    issued_on = forms.DateField(widget=DATE)
+    due_on = forms.DateField(widget=DATE)
+
+
+class AnswerForm(forms.Form):
+    """The annual independence and qualifications questionnaire."""
+
+    employed = forms.BooleanField(
+        required=False,
+        label="In the last three years, were you employed by the company or a subsidiary?",
+    )
+    employment_title = forms.CharField(max_length=200, required=False, label="Position")
+    employment_start = forms.DateField(required=False, widget=DATE, label="From")
+    employment_end = forms.DateField(required=False, widget=DATE, label="Until")
+    employment_executive = forms.BooleanField(
+        required=False, label="As an executive officer"
+    )
+    employment_interim = forms.BooleanField(required=False, label="In an interim role")
+    other_compensation = forms.DecimalField(
+        min_value=0, max_digits=14, decimal_places=2, required=False,
+        label="Compensation from the company other than board and committee fees (largest payment)",
+    )  # fmt: skip
+    other_compensation_paid_on = forms.DateField(
+        required=False, widget=DATE, label="Paid on"
+    )
+    other_compensation_kind = forms.ChoiceField(
+        choices=_choices(pure.CompensationKind), initial="other", label="Kind"
+    )
+    voting_pct = forms.DecimalField(
+        min_value=0, max_value=100, max_digits=6, decimal_places=3, required=False,
+        label="Voting power you hold in the company, %",
+    )  # fmt: skip
+    family_name = forms.CharField(
+        max_length=200, required=False, label="A Family Member to declare"
+    )
+    family_relationship = forms.ChoiceField(
+        choices=[("", "—"), *_choices(pure.Relationship)],
+        required=False,
+        label="Relationship",
+    )
+    family_executive_since = forms.DateField(
+        required=False,
+        widget=DATE,
+        label="Executive officer of the company since (if so)",
+    )
+    organisation_name = forms.CharField(
+        max_length=200,
+        required=False,
+        label="An organisation doing business with the company where you are a partner, controlling shareholder or executive officer",
+    )
+    organisation_role = forms.ChoiceField(
+        choices=[("", "—"), *_choices(pure.OrgRoleKind)],
+        required=False,
+        label="Your role",
+    )
+    organisation_role_since = forms.DateField(
+        required=False, widget=DATE, label="Since"
+    )
+    auditor_role = forms.ChoiceField(
+        choices=[("", "—"), *_choices(pure.AuditorRoleKind)], required=False,
+        label="Were you a partner or employee of the outside auditor?",
+    )  # fmt: skip
+    auditor_start = forms.DateField(required=False, widget=DATE, label="From")
+    auditor_end = forms.DateField(required=False, widget=DATE, label="Until")
+    auditor_worked_on_audit = forms.BooleanField(
+        required=False, label="Worked on the company's audit"
+    )
+    fs_preparation_start = forms.DateField(
+        required=False,
+        widget=DATE,
+        label="Took part in preparing the company's financial statements from",
+    )
+    fs_preparation_end = forms.DateField(required=False, widget=DATE, label="Until")
+    other_audit_committees = forms.CharField(
+        max_length=500,
+        required=False,
+        label="Other public companies whose audit committee you sit on (comma-separated)",
+    )
+    certify = forms.BooleanField(label="My answers are true and complete")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("family_name") and not data.get("family_relationship"):
+            self.add_error("family_relationship", "Choose the relationship.")
+        if data.get("organisation_name") and not data.get("organisation_role"):
+            self.add_error("organisation_role", "Choose your role.")
+        if data.get("auditor_role") and not data.get("auditor_start"):
+            self.add_error("auditor_start", "Give the date it began.")
+        for start, end in (
+            ("employment_start", "employment_end"),
+            ("auditor_start", "auditor_end"),
+            ("fs_preparation_start", "fs_preparation_end"),
+        ):
+            if data.get(start) and data.get(end) and data[end] < data[start]:
+                self.add_error(end, "Ends before it starts.")
+        return data
+
+
+class DeterminationForm(forms.Form):
+    on = forms.DateField(widget=DATE, label="Determined on")
+    resolution = forms.CharField(max_length=120, label="Board resolution")
+    independent = forms.BooleanField(required=False, label="Independent (overall)")
+    subjective_factors = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Relationships and factors the board considered",
+    )
+    exception_finding = forms.BooleanField(
+        required=False,
+        label="Appointment required by the best interests of the company (5605(c)(2)(B))",
+    )
+    over_boarding_approved = forms.BooleanField(
+        required=False,
+        label="Service on more than three audit committees does not impair service",
+    )
+    TESTS = (
+        ("AC-IND-01", "Employment"),
+        ("AC-IND-02", "Compensation over $120,000"),
+        ("AC-IND-03", "Family Member executive officer"),
+        ("AC-IND-04", "Business relationship"),
+        ("AC-IND-05", "Compensation-committee interlock"),
+        ("AC-IND-06", "Outside auditor"),
+        ("AC-IND-10", "Rule 10A-3: compensatory fee"),
+        ("AC-IND-11", "Rule 10A-3: affiliated person"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for rule, label in self.TESTS:
+            self.fields[rule] = forms.ChoiceField(
+                label=f"{rule} {label}",
+                choices=[("pass", "Passes"), ("fail", "Fails")],
+                initial="pass",
+            )
+
+    def verdicts(self) -> dict[str, str]:
+        return {rule: self.cleaned_data[rule] for rule, _ in self.TESTS}
+
+
+class NotifiedForm(forms.Form):
+    on = forms.DateField(widget=DATE, label="Nasdaq notified on")

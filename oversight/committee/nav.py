@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+NAV = [
+    ("Committee", "committee:overview", "committee.view"),
+    ("Membership timeline", "committee:timeline", "committee.view"),
+    ("What if", "committee:whatif", "committee.whatif"),
+    ("Questionnaires", "committee:questionnaires", "committee.questionnaire_answer"),
+    ("Proxy disclosure", "committee:disclosure", "committee.disclosure"),
+]
