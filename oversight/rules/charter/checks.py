@@ -266,7 +266,7 @@ def check_count_per_fiscal_year(
         1 for _s, end in ctx.calendar.quarters(ctx.fiscal_year) if end >= ctx.as_of
     )
     if status is Status.MISSED:
-        message = f"{summary}; the year ended on {format_day(ctx.end)} {short} short"
+        message = f"{summary}; the year ended on {format_day(ctx.end)}, {short} short"
     else:
         message = f"{summary}; {short} more {'is' if short == 1 else 'are'} due by {format_day(ctx.end)}"
         if worst_short > quarters_left:
