@@ -404,8 +404,11 @@ def _read_obligation(
 
     clauses: tuple[str, ...] = ()
     if clause is not None:
-        clauses = (clause,) if isinstance(clause, str) else tuple(clause)
-        if not clauses or not all(isinstance(c, str) and c.strip() for c in clauses):
+        items: tuple[object, ...] = (
+            (clause,) if isinstance(clause, str) else tuple(clause)
+        )
+        clauses = tuple(c for c in items if isinstance(c, str) and c.strip())
+        if not items or len(clauses) != len(items):
             r.problem(
                 f"{path}.clause",
                 _line(r, at, "clause"),

@@ -17,7 +17,7 @@ from oversight.rules.charter.model import (
     WithinDays,
 )
 from oversight.rules.charter.tests.helpers import d, fact, judge, obligation
-from oversight.rules.core import Status
+from oversight.rules.core import Fact, Status
 
 LATER_RECORD = datetime(2026, 5, 2, tzinfo=UTC)
 MET, SOON, MISSED = Status.MET, Status.DUE_SOON, Status.MISSED
@@ -28,7 +28,7 @@ FOUR_MEETINGS = obligation(
 )
 
 
-def meetings(*days: str) -> list:
+def meetings(*days: str) -> list[Fact]:
     return [fact("meeting.held", day) for day in days]
 
 

@@ -13,6 +13,7 @@ from oversight.rules.charter.model import (
 from oversight.rules.charter.planner import (
     AgendaItem,
     PlannedMeeting,
+    YearPlan,
     agenda_for,
     forecast,
     plan_year,
@@ -46,7 +47,7 @@ HISTORY = [
 MEETINGS = [d("2026-10-15"), d("2026-12-10")]
 
 
-def items(plan, on):
+def items(plan: YearPlan, on: str) -> set[tuple[str, str]]:
     return {(i.obligation, i.kind) for i in plan.meeting(d(on)).items}
 
 
