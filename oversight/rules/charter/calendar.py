@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar as _cal
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
@@ -69,7 +70,7 @@ class FiscalCalendar:
 
     def year_end(self, fiscal_year: int) -> date:
         """The last day of ``fiscal_year``."""
-        return self._period_end(fiscal_year, self.year_end_month)
+        return _year_end(self, fiscal_year)
 
     def year_start(self, fiscal_year: int) -> date:
         """The first day of ``fiscal_year``."""
@@ -81,6 +82,9 @@ class FiscalCalendar:
 
     def quarters(self, fiscal_year: int) -> tuple[tuple[date, date], ...]:
         """The four quarters of ``fiscal_year`` as (first day, last day)."""
+        return _quarters(self, fiscal_year)
+
+    def _compute_quarters(self, fiscal_year: int) -> tuple[tuple[date, date], ...]:
         end = self.year_end(fiscal_year)
         ends = []
         for back in (9, 6, 3, 0):
@@ -104,3 +108,15 @@ class FiscalCalendar:
         if moment.tzinfo is None:
             raise ValueError("moment must be timezone-aware")
         return moment.astimezone(ZoneInfo(self.tz)).date()
+
+
+@lru_cache(maxsize=4096)
+def _year_end(calendar: FiscalCalendar, fiscal_year: int) -> date:
+    return calendar._period_end(fiscal_year, calendar.year_end_month)
+
+
+@lru_cache(maxsize=4096)
+def _quarters(
+    calendar: FiscalCalendar, fiscal_year: int
+) -> tuple[tuple[date, date], ...]:
+    return calendar._compute_quarters(fiscal_year)

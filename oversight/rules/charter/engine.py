@@ -38,12 +38,12 @@ def canonical_fact(fact: Fact) -> dict[str, Any]:
     }
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+
+
 def facts_digest(facts: Iterable[Fact]) -> str:
     """SHA-256 of the facts' canonical JSON, independent of their order."""
-    rows = sorted(
-        json.dumps(canonical_fact(f), sort_keys=True, separators=(",", ":"))
-        for f in facts
-    )
+    rows = sorted(_CANONICAL.encode(canonical_fact(f)) for f in facts)
     payload = "[" + ",".join(rows) + "]"
     return hashlib.sha256(payload.encode()).hexdigest()
 
