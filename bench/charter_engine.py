@@ -23,10 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from oversight.rules.charter.calendar import FiscalCalendar, add_months  # noqa: E402
-from oversight.rules.charter.engine import evaluate  # noqa: E402
-from oversight.rules.charter.format import load  # noqa: E402
-from oversight.rules.core import Fact  # noqa: E402
+from oversight.rules.charter.calendar import FiscalCalendar, add_months
+from oversight.rules.charter.engine import evaluate
+from oversight.rules.charter.format import load
+from oversight.rules.core import Fact
 
 CHARTER = load(
     Path(__file__).resolve().parent.parent
