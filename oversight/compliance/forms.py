@@ -78,3 +78,9 @@ class PlannerForm(forms.Form):
 
 class RunForm(forms.Form):
     as_of = forms.DateField(widget=_DATE)
+
+
+class CadenceForm(forms.Form):
+    per_year = forms.IntegerField(
+        min_value=1, max_value=52, label="Times each fiscal year"
+    )

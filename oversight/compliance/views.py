@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -17,7 +17,15 @@ from oversight.accounts.http import AuthenticatedHttpRequest
 from oversight.accounts.models import Company
 from oversight.accounts.permissions import can
 from oversight.compliance import queries, services
-from oversight.compliance.forms import AsOfForm, EvidenceForm, PlannerForm, RunForm
+from oversight.compliance.forms import (
+    AsOfForm,
+    CadenceForm,
+    EvidenceForm,
+    PlannerForm,
+    RunForm,
+)
+from oversight.compliance.models import Evidence
+from oversight.rules.charter.model import Periodically
 
 
 def _when(
@@ -53,6 +61,9 @@ def obligation(request: AuthenticatedHttpRequest, obligation_id: str) -> HttpRes
     context = {
         "duty": duty,
         "ctx": ctx,
+        "periodic": isinstance(duty.cadence, Periodically),
+        "per_year": duty.per_year(ctx.overrides),
+        "can_set_cadence": can(request.roles, "compliance.set_cadence"),
         "result": ctx.evaluate().result(obligation_id),
         "history": queries.history_of(ctx, obligation_id),
         "evidence": queries.evidence_of(company).filter(
@@ -140,3 +151,37 @@ def run(request: AuthenticatedHttpRequest) -> HttpResponse:
             f"Evaluation stored: {stored.missed} missed, facts {stored.facts_digest[:12]}.",
         )
     return redirect("compliance:runs")
+
+
+@require_POST
+@login_required
+def set_cadence(request: AuthenticatedHttpRequest, obligation_id: str) -> HttpResponse:
+    company = access.company_for(request, "compliance.set_cadence")
+    form = CadenceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a whole number of times a year.")
+        return redirect("compliance:obligation", obligation_id)
+    try:
+        services.set_cadence(
+            company,
+            actor=request.user,
+            obligation_id=obligation_id,
+            per_year=form.cleaned_data["per_year"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "The committee's choice is recorded.")
+    return redirect("compliance:obligation", obligation_id)
+
+
+@login_required
+def document(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    row = access.get_for(
+        request.user, Evidence.objects.exclude(document=""), pk, "compliance.view"
+    )
+    return FileResponse(
+        row.document.open("rb"),
+        as_attachment=True,
+        filename=row.document_name or "document",
+    )

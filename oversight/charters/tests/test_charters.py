@@ -402,3 +402,34 @@ def test_api_versions_and_coverage(oss_version, personas, company):
 def test_api_hides_other_companies_versions(oss_version, personas, other_company):
     client = _api(personas, other_company, "eve")
     assert client.get(f"/api/v1/charters/versions/{oss_version.pk}").status_code == 404
+
+
+def test_charter_roles_are_the_products_roles():
+    from oversight.accounts.models import Role
+    from oversight.rules.charter.model import ROLES
+
+    assert set(ROLES) <= set(Role.values)
+
+
+def test_a_charter_for_another_company_loads_and_evaluates(
+    other_company, personas, capsys
+):
+    from oversight.charters.demo import LIBRARY
+
+    source = (LIBRARY / "nasdaq-generic.toml").read_text(encoding="utf-8")
+    services.import_charter(other_company, actor=personas["eve"], source=source)
+    with pytest.raises(SystemExit) as exit_:
+        call_command(
+            "check_charter",
+            "--company",
+            other_company.slug,
+            "--as-of",
+            "2026-06-30",
+            "--json",
+        )
+    assert (
+        exit_.value.code == 1
+    )  # nothing recorded yet: the pre-approval policy is missing
+    data = json.loads(capsys.readouterr().out)
+    assert (data["fiscal_year"], data["charter"]) == (2026, "2026-1")  # June year end
+    assert len(data["results"]) == 24

@@ -273,3 +273,59 @@ def test_api_runs(charter, personas, company):
     assert (
         _api(personas, company, "ivy").get("/api/v1/compliance/runs").status_code == 403
     )
+
+
+def test_choosing_how_often_periodically_means(charter, client_for, company):
+    url = reverse("compliance:set-cadence", args=["AC-MTG-02"])
+    assert (
+        Client()
+        .post(url, {"per_year": 2})["Location"]
+        .startswith(reverse("accounts:login"))
+    )
+    assert client_for("ben").post(url, {"per_year": 2}).status_code == 403
+    page = client_for("ada").get("/compliance/obligations/AC-MTG-02/").content.decode()
+    assert "the committee's number is <strong>1</strong>" in page
+    before = LedgerEvent.objects.count()
+    assert client_for("ada").post(url, {"per_year": 4}).status_code == 302
+    assert LedgerEvent.objects.count() == before + 1
+    page = client_for("ada").get("/compliance/obligations/AC-MTG-02/").content.decode()
+    assert "the committee's number is <strong>4</strong>" in page
+    assert "0 of 4 executive sessions with management held" in page
+    refused = client_for("ada").post(
+        reverse("compliance:set-cadence", args=["AC-MTG-01"]),
+        {"per_year": 2},
+        follow=True,
+    )
+    assert "Only a &#x27;periodically&#x27; obligation" in refused.content.decode()
+    assert (
+        "Choose a whole number"
+        in client_for("ada")
+        .post(url, {"per_year": "often"}, follow=True)
+        .content.decode()
+    )
+    assert LedgerEvent.objects.count() == before + 1
+
+
+def test_evidence_documents_are_served_only_to_readers(charter, record, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    row = record(
+        "auditor.qc_report_reviewed",
+        "2026-08-12",
+        document=SimpleUploadedFile("qc.pdf", b"%PDF qc"),
+    )
+    url = reverse("compliance:document", args=[row.pk])
+    assert Client().get(url)["Location"].startswith(reverse("accounts:login"))
+    assert client_for("eve").get(url).status_code == 404
+    assert client_for("dev").get(url).status_code == 403
+    response = client_for("ben").get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF qc"
+    assert 'filename="qc.pdf"' in response["Content-Disposition"]
+    plain = record("meeting.held", "2026-02-12")
+    assert (
+        client_for("ben")
+        .get(reverse("compliance:document", args=[plain.pk]))
+        .status_code
+        == 404
+    )
