@@ -2,7 +2,8 @@
 
 Four quarterly meetings a year, each covering its share of the charter's duties, as a
 committee secretary would record them until the registers supply their own records.
-A few duties are left for later in the current year, so the dashboard shows what is due.
+This year's stockholder ratification vote is not yet recorded, so the dashboard shows
+something due.
 """
 
 from __future__ import annotations
@@ -121,3 +122,11 @@ def populate(company: Company, personas: dict[str, User], *, today: date) -> Non
                 )
             for kind in kinds:
                 _record(company, fay, kind, day, meeting=name)
+            if months == 4 and year < current:
+                _record(
+                    company,
+                    fay,
+                    "auditor.ratified",
+                    day + timedelta(days=20),
+                    note="Annual meeting of stockholders ratified the auditor.",
+                )
