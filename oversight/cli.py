@@ -24,6 +24,18 @@ VERBS: dict[str, tuple[str, str]] = {
         "ledger verify [--json] | ledger checkpoint: prove or sign the ledger",
     ),
     "totp": ("totp", "totp EMAIL: the current authenticator code of a demo persona"),
+    "check": (
+        "check_charter",
+        "check --company C [--as-of DATE] [--json]: evaluate the charter (exit 1 if missed)",
+    ),
+    "charter": (
+        "charter",
+        "charter import|show|diff|coverage: charter files and stored versions",
+    ),
+    "send-reminders": (
+        "send_reminders",
+        "email reminders ahead of due dates and the weekly digest (idempotent)",
+    ),
     "migrate": ("migrate", "apply database migrations"),
     "collectstatic": (
         "collectstatic",

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from oversight.charters.demo import LIBRARY
+
+
+@pytest.fixture
+def charter(company, personas):
+    from oversight.charters import services
+
+    source = (LIBRARY / "one-stop-systems.toml").read_text(encoding="utf-8")
+    return services.import_charter(company, actor=personas["fay"], source=source)
+
+
+@pytest.fixture
+def record(company, personas):
+    """``record(kind, "2026-03-01", **fields)``: evidence recorded by fay."""
+    from oversight.compliance import services
+
+    def make(kind, on, **fields):
+        return services.record_evidence(
+            company,
+            actor=personas["fay"],
+            kind=kind,
+            occurred_on=date.fromisoformat(on),
+            **fields,
+        )
+
+    return make
