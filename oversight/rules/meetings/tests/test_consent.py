@@ -21,7 +21,7 @@ CONSENT = WrittenConsent("meetings.consent:1", "Engage counsel", date(2026, 5, 1
 ROSTER = (
     Term("ada", date(2024, 1, 1)),
     Term("ben", date(2024, 1, 1)),
-    Term("hal", date(2024, 1, 1)),
+    Term("kit", date(2024, 1, 1)),
 )
 
 
@@ -33,12 +33,12 @@ def test_adopted_when_the_last_member_signs():
     result = check_written_consent(
         CONSENT,
         ROSTER,
-        [sig("ada", 2), sig("ben", 3), sig("hal", 5)],
+        [sig("ada", 2), sig("ben", 3), sig("kit", 5)],
         as_of=date(2026, 5, 31),
     )
     assert (result.adopted, result.adopted_on) == (True, date(2026, 5, 5))
     assert result.message == (
-        "Adopted on 2026-05-05: all 3 members in office signed (ada, ben, hal)."
+        "Adopted on 2026-05-05: all 3 members in office signed (ada, ben, kit)."
     )
     assert result.rule_id == "AC-MTG-13"
     assert result.as_test_outcome().verdict is Verdict.PASS
@@ -49,10 +49,10 @@ def test_not_adopted_while_one_member_has_not_signed():
         CONSENT, ROSTER, [sig("ada", 2), sig("ben", 3)], as_of=date(2026, 5, 31)
     )
     assert not result.adopted
-    assert result.missing == ("hal",)
+    assert result.missing == ("kit",)
     assert result.message == (
         "Not adopted as of 2026-05-31: 2 of 3 members in office signed; waiting for "
-        "hal. Written consent needs every member's signature."
+        "kit. Written consent needs every member's signature."
     )
     assert result.as_test_outcome().verdict is Verdict.FAIL
 
@@ -62,7 +62,7 @@ def test_not_adopted_while_one_member_has_not_signed():
     [(date(2026, 5, 4), False), (date(2026, 5, 5), True)],
 )
 def test_a_signature_counts_from_its_day(as_of, adopted):
-    signatures = [sig("ada", 2), sig("ben", 3), sig("hal", 5)]
+    signatures = [sig("ada", 2), sig("ben", 3), sig("kit", 5)]
     assert (
         check_written_consent(CONSENT, ROSTER, signatures, as_of=as_of).adopted
         is adopted
@@ -105,23 +105,23 @@ def test_a_refused_signature_does_not_count_and_is_said():
 
 
 def test_a_member_who_joins_before_the_last_signature_must_sign_too():
-    roster = (*ROSTER, Term("ivy", date(2026, 5, 4)))
-    signatures = [sig("ada", 2), sig("ben", 3), sig("hal", 5)]
+    roster = (*ROSTER, Term("lou", date(2026, 5, 4)))
+    signatures = [sig("ada", 2), sig("ben", 3), sig("kit", 5)]
     result = check_written_consent(CONSENT, roster, signatures, as_of=date(2026, 5, 31))
     assert not result.adopted
-    assert result.missing == ("ivy",)
+    assert result.missing == ("lou",)
 
 
 def test_a_later_change_of_membership_does_not_undo_an_adopted_consent():
-    roster = (*ROSTER, Term("ivy", date(2026, 6, 1)))
-    signatures = [sig("ada", 2), sig("ben", 3), sig("hal", 5)]
+    roster = (*ROSTER, Term("lou", date(2026, 6, 1)))
+    signatures = [sig("ada", 2), sig("ben", 3), sig("kit", 5)]
     result = check_written_consent(CONSENT, roster, signatures, as_of=date(2026, 7, 1))
     assert (result.adopted, result.adopted_on) == (True, date(2026, 5, 5))
 
 
 def test_a_member_who_left_before_the_consent_need_not_sign():
-    roster = (*ROSTER, Term("ivy", date(2024, 1, 1), date(2026, 4, 30)))
-    signatures = [sig("ada", 2), sig("ben", 3), sig("hal", 5)]
+    roster = (*ROSTER, Term("lou", date(2024, 1, 1), date(2026, 4, 30)))
+    signatures = [sig("ada", 2), sig("ben", 3), sig("kit", 5)]
     assert check_written_consent(
         CONSENT, roster, signatures, as_of=date(2026, 5, 31)
     ).adopted
@@ -136,7 +136,7 @@ def test_no_members_no_consent():
 
 
 @given(
-    st.lists(st.sampled_from(["ada", "ben", "hal", "eve"])),
+    st.lists(st.sampled_from(["ada", "ben", "kit", "eve"])),
     st.integers(min_value=1, max_value=30),
 )
 def test_adopted_only_if_every_member_signed(signers, day):
@@ -145,4 +145,4 @@ def test_adopted_only_if_every_member_signed(signers, day):
         CONSENT, ROSTER, signatures, as_of=date(2026, 5, day)
     )
     known = {s.member for s in signatures if s.signed_on <= date(2026, 5, day)}
-    assert result.adopted == ({"ada", "ben", "hal"} <= known)
+    assert result.adopted == ({"ada", "ben", "kit"} <= known)
