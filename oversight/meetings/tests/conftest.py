@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from oversight.accounts.models import Company, User
 from oversight.meetings import services
-from oversight.meetings.models import Attendance
+from oversight.meetings.models import Attendance, Meeting
 
 ZONE = "America/Los_Angeles"
 
@@ -17,7 +18,9 @@ def at(year: int, month: int, day: int, hour: int = 9) -> datetime:
     return datetime(year, month, day, hour, tzinfo=zoneinfo.ZoneInfo(ZONE))
 
 
-def schedule(company, actor, start: datetime, title: str = "Regular meeting"):
+def schedule(
+    company: Company, actor: User, start: datetime, title: str = "Regular meeting"
+) -> Meeting:
     return services.schedule_meeting(
         company,
         actor=actor,
@@ -29,7 +32,12 @@ def schedule(company, actor, start: datetime, title: str = "Regular meeting"):
     )
 
 
-def attend(meeting, actor, *people, status=Attendance.Status.IN_PERSON):
+def attend(
+    meeting: Meeting,
+    actor: User,
+    *people: User,
+    status: str = Attendance.Status.IN_PERSON,
+) -> None:
     for person in people:
         services.record_attendance(meeting, actor=actor, user=person, status=status)
 

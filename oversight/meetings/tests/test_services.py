@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfReader
 
-from oversight.accounts.models import Role
+from oversight.accounts.models import Role, User
 from oversight.accounts.services import assign_role
 from oversight.ledger.models import LedgerEvent
 from oversight.meetings import facts, ics, services
@@ -20,11 +20,13 @@ from oversight.meetings.models import (
     AgendaItem,
     Attendance,
     BoardBook,
+    Material,
     Meeting,
     Minutes,
     Motion,
     Vote,
     VotingRules,
+    WrittenConsent,
 )
 from oversight.meetings.tests.conftest import at, attend, schedule
 from oversight.meetings.tests.test_boardbook import pdf
@@ -251,7 +253,7 @@ def test_the_mover_or_seconder_cannot_recuse(quorate, personas):
 # --- minutes ------------------------------------------------------------------------------
 
 
-def held_with_minutes(personas, meeting):
+def held_with_minutes(personas: dict[str, User], meeting: Meeting) -> Minutes:
     fay = personas["fay"]
     attend(meeting, fay, personas["ada"], personas["ben"])
     services.record_session(
@@ -430,7 +432,9 @@ def test_facts_for_the_charter_engine(meeting, personas, company):
 # --- materials and books ----------------------------------------------------------------------------
 
 
-def upload(item, who, name="statements.pdf", data=None):
+def upload(
+    item: AgendaItem, who: User, name: str = "statements.pdf", data: bytes | None = None
+) -> Material:
     content = data if data is not None else pdf("Statements", 2)
     return services.upload_material(
         item,
@@ -570,7 +574,7 @@ def test_written_consent_is_adopted_when_every_member_signs(company, personas):
     with pytest.raises(ValidationError, match="Cleo Finance is not a member"):
         services.sign_consent(consent, actor=personas["cleo"], on=date(2026, 5, 3))
     services.sign_consent(consent, actor=personas["ben"], on=date(2026, 5, 4))
-    consent.refresh_from_db()
+    consent = WrittenConsent.objects.get(pk=consent.pk)
     assert (consent.adopted_on, consent.resolution_number) == (
         date(2026, 5, 4),
         "R-2026-001",
