@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -218,7 +219,7 @@ def test_action_matrix(
     before = LedgerEvent.objects.count()
     response = _reauth(client_for(allowed)).post(url, data(world))
     assert response.status_code in {200, 302}
-    assert changed(world), [str(m) for m in response.wsgi_request._messages]
+    assert changed(world), [str(m) for m in get_messages(response.wsgi_request)]
     assert LedgerEvent.objects.count() == before + 1
 
 
