@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -22,6 +21,7 @@ from oversight.accounts.decorators import reauth_required
 from oversight.accounts.http import AuthenticatedHttpRequest
 from oversight.accounts.permissions import can
 from oversight.meetings import forms, ics, queries, services
+from oversight.meetings.filings import standard_filings
 from oversight.meetings.models import (
     BoardReport,
     CalendarFeed,
@@ -32,8 +32,6 @@ from oversight.meetings.models import (
 )
 from oversight.meetings.permissions import ATTENDS, PERMISSIONS, is_member
 from oversight.rules.meetings.annual import (
-    Filing,
-    FilingKind,
     FiscalCalendar,
     propose_calendar,
 )
@@ -119,32 +117,12 @@ def annual(request: AuthenticatedHttpRequest) -> HttpResponse:
         if form.is_valid()
         else fiscal.fiscal_year_of(access.company_today(company))
     )
-    proposal = propose_calendar(fiscal, year, _standard_filings(fiscal, year))
+    proposal = propose_calendar(fiscal, year, standard_filings(fiscal, year))
     return render(
         request,
         "meetings/annual.html",
         {"proposal": proposal, "form": form, "year": year},
     )
-
-
-def _standard_filings(fiscal: FiscalCalendar, year: int) -> list[Filing]:
-    """Filing dates of an accelerated filer, until the company's own dates are recorded:
-    10-Qs 40 days after each of the first three quarters, the 10-K 75 days after year end
-    and the proxy 110 days after it."""
-    end = fiscal.end_of(year - 1)
-    filings = [
-        Filing(FilingKind.ANNUAL, end + timedelta(days=75), end),
-        Filing(FilingKind.PROXY, end + timedelta(days=110), end),
-    ]
-    start = fiscal.start_of(year)
-    for months in (3, 6, 9):
-        month = (start.month - 1 + months) % 12 + 1
-        quarter_start = date(start.year + (start.month - 1 + months) // 12, month, 1)
-        quarter_end = quarter_start - timedelta(days=1)
-        filings.append(
-            Filing(FilingKind.QUARTERLY, quarter_end + timedelta(days=40), quarter_end)
-        )
-    return filings
 
 
 # --- one meeting ------------------------------------------------------------------------
