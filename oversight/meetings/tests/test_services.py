@@ -632,3 +632,42 @@ def test_ics_has_one_event_in_utc_with_escaped_text(meeting):
     assert "SUMMARY:Q1 review\\; budget\\, plan" in text
     assert text.count("BEGIN:VEVENT") == 1
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+
+
+def test_reminders_command_is_idempotent(company, personas):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    with time_machine.travel(at(2026, 3, 1), tick=False):
+        schedule(company, personas["fay"], at(2026, 3, 12))
+    with time_machine.travel(at(2026, 3, 11), tick=False):
+        out = StringIO()
+        call_command("send_reminders", "--dry-run", "--json", stdout=out)
+        assert '"title": "Regular meeting"' in out.getvalue()
+        assert mail.outbox == []
+        call_command("send_reminders", stdout=out)
+        call_command("send_reminders", stdout=out)
+    assert "1 reminder(s) sent." in out.getvalue()
+    assert "0 reminder(s) sent." in out.getvalue()
+    assert len(mail.outbox) == 1
+
+
+def test_demo_year_of_meetings_is_idempotent(company, personas):
+    from oversight.meetings import demo
+
+    today = date(2026, 11, 20)
+    with time_machine.travel(at(2026, 11, 20), tick=False):
+        demo.populate(company, personas, today=today)
+        count = Meeting.objects.count()
+        demo.populate(company, personas, today=today)
+    assert Meeting.objects.count() == count
+    held = Meeting.objects.filter(status=Meeting.Status.HELD)
+    assert held.count() >= 4
+    assert all(m.quorum_present for m in held)
+    kinds = {f.kind for f in facts.collect_facts(company, as_of=today)}
+    assert kinds == {
+        "meeting.held", "minutes.approved", "board.report_delivered",
+        "session.management", "session.internal_audit", "session.auditor", "session.members_only",
+    }  # fmt: skip
+    assert Meeting.objects.filter(status=Meeting.Status.PLANNED).exists()
