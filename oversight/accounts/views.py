@@ -75,7 +75,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, "The email address or password is not right.")
             else:
                 login(request, user)
-                services.record_sign_in(user, client=client, stage="password")  # type: ignore[arg-type]
+                services.record_sign_in(user, client=client, stage="password")
                 return redirect(_next_url(request))
     return render(
         request, "accounts/signin.html", {"form": form, "next": _next_url(request)}
@@ -85,7 +85,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        services.record_sign_out(request.user)  # type: ignore[arg-type]
+        services.record_sign_out(request.user)
     logout(request)
     response = redirect("accounts:login")
     response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
