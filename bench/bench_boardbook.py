@@ -1,6 +1,6 @@
 """Benchmark: build a 300-page board book and compare with a plain pypdf merge.
 
-Run: .venv/bin/python bench/boardbook.py [--pages 300] [--repeat 3]
+Run: .venv/bin/python bench/bench_boardbook.py (or make bench) [--pages 300] [--repeat 3]
 
 The baseline, measured in the same run on the same material, is what the book cannot
 do without: appending every material page to one PdfWriter and writing it. The book
