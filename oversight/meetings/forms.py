@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import zoneinfo
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 
 from oversight.accounts.models import Company, User
-from oversight.meetings.models import AgendaItem, Attendance, Meeting, Minutes
+from oversight.meetings.models import (
+    AgendaItem,
+    Attendance,
+    Meeting,
+    Minutes,
+    VotingRules,
+)
 from oversight.meetings.services import MEMBER_ROLES
 from oversight.rules.meetings.annual import Counterpart, ItemType
 from oversight.rules.meetings.voting import Choice
@@ -209,3 +215,25 @@ class ConsentForm(forms.Form):
 
 class FiscalYearForm(forms.Form):
     year = forms.IntegerField(min_value=2000, max_value=2100, label="Fiscal year")
+
+
+class VotingRulesForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = VotingRules
+        fields: ClassVar[list[str]] = [
+            "quorum_basis",
+            "quorum_number",
+            "quorum_fraction_numerator",
+            "quorum_fraction_denominator",
+            "recused_count_toward_quorum",
+            "outcome_rule",
+            "second_required",
+        ]
+        labels: ClassVar[dict[str, str]] = {
+            "quorum_number": "Quorum (a number of members)",
+            "quorum_fraction_numerator": "Quorum fraction: numerator",
+            "quorum_fraction_denominator": "Quorum fraction: denominator",
+            "recused_count_toward_quorum": "Recused members count toward the quorum",
+            "outcome_rule": "A motion carries by",
+            "second_required": "Motions need a second",
+        }

@@ -1297,3 +1297,52 @@ def send_due_reminders(now: datetime, *, limit: int = 1000) -> int:
     while count < limit and send_next_reminder(now):
         count += 1
     return count
+
+
+@transaction.atomic
+def set_voting_rules(
+    company: Company,
+    *,
+    actor: User,
+    quorum_basis: str,
+    quorum_number: int = 0,
+    quorum_fraction_numerator: int = 1,
+    quorum_fraction_denominator: int = 2,
+    recused_count_toward_quorum: bool = True,
+    outcome_rule: str = voting.OutcomeRule.VOTES_CAST,
+    second_required: bool = True,
+) -> VotingRules:
+    """Record the quorum and voting rules of the bylaws or charter; used from the next vote."""
+    if quorum_fraction_denominator < 1:
+        raise _refuse("The fraction's denominator must be at least 1.")
+    try:
+        rule = voting.QuorumRule(
+            basis=voting.QuorumBasis(quorum_basis),
+            number=quorum_number,
+            fraction=Fraction(quorum_fraction_numerator, quorum_fraction_denominator),
+            recused_count_toward_quorum=recused_count_toward_quorum,
+        )
+        outcome = voting.OutcomeRule(outcome_rule)
+    except ValueError as error:
+        raise _refuse(str(error).capitalize() + ".") from error
+    row, _ = VotingRules.objects.get_or_create(company=company)
+    row.quorum_basis = rule.basis
+    row.quorum_number = quorum_number
+    row.quorum_fraction_numerator = quorum_fraction_numerator
+    row.quorum_fraction_denominator = quorum_fraction_denominator
+    row.recused_count_toward_quorum = recused_count_toward_quorum
+    row.outcome_rule = outcome
+    row.second_required = second_required
+    row.save()
+    record(
+        "meetings.voting_rules_set",
+        actor=actor,
+        company=company,
+        target=row,
+        data={
+            "quorum": rule.describe(),
+            "outcome": outcome.describe(),
+            "second_required": second_required,
+        },
+    )
+    return row

@@ -38,6 +38,7 @@ urlpatterns = [
     path("consents/", views.consents, name="consents"),
     path("consents/<int:pk>/sign/", views.sign_consent, name="sign-consent"),
     path("resolutions/", views.resolutions, name="resolutions"),
+    path("voting-rules/", views.voting_rules, name="voting-rules"),
     path("feed/", views.feed, name="feed"),
     path("feed/<str:token>.ics", views.feed_ics, name="feed-ics"),
 ]

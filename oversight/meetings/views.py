@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.forms import Form
+from django.forms import BaseForm, Form
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,6 +29,7 @@ from oversight.meetings.models import (
     Minutes,
     Recusal,
     Vote,
+    VotingRules,
 )
 from oversight.meetings.permissions import ATTENDS, PERMISSIONS, is_member
 from oversight.rules.meetings.annual import (
@@ -37,13 +38,13 @@ from oversight.rules.meetings.annual import (
 )
 
 
-def _errors(form: Form) -> str:
+def _errors(form: BaseForm) -> str:
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 def _apply(
     request: AuthenticatedHttpRequest,
-    form: Form,
+    form: BaseForm,
     call: Callable[[dict[str, Any]], object],
     done: str,
 ) -> bool:
@@ -588,3 +589,35 @@ def feed_ics(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
         meetings, name=f"Audit committee of {found.company.name}", now=timezone.now()
     )
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+@login_required
+def voting_rules(request: AuthenticatedHttpRequest) -> HttpResponse:
+    company = access.company_for(request, "meetings.view")
+    current = VotingRules.objects.filter(company=company).first() or VotingRules(
+        company=company
+    )
+    form = forms.VotingRulesForm(request.POST or None, instance=current)
+    if request.method == "POST":
+        access.company_for(request, "meetings.manage")
+        if _apply(
+            request,
+            form,
+            lambda d: services.set_voting_rules(company, actor=request.user, **d),
+            "Voting rules saved.",
+        ):
+            return redirect("meetings:voting-rules")
+    quorum, outcome, second = services.rules_for(company)
+    summary = (
+        f"Quorum: {quorum.describe()}. A motion carries by {outcome.describe()}. "
+        + ("Motions need a second." if second else "No second is needed.")
+    )
+    return render(
+        request,
+        "meetings/voting_rules.html",
+        {
+            "form": form,
+            "summary": summary,
+            "can_manage": "meetings.manage" in _allowed(request, company),
+        },
+    )

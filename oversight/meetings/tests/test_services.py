@@ -671,3 +671,49 @@ def test_demo_year_of_meetings_is_idempotent(company, personas):
         "session.management", "session.internal_audit", "session.auditor", "session.members_only",
     }  # fmt: skip
     assert Meeting.objects.filter(status=Meeting.Status.PLANNED).exists()
+
+
+def test_the_configured_rules_decide_the_vote(quorate, personas, company):
+    fay, ada, ben = personas["fay"], personas["ada"], personas["ben"]
+    services.set_voting_rules(
+        company,
+        actor=ada,
+        quorum_basis="majority",
+        outcome_rule="unanimous",
+        second_required=False,
+    )
+    motion = services.put_motion(quorate, actor=fay, text="Adopt.", moved_by=ada)
+    services.record_vote(motion, actor=fay, member=ada, choice="for")
+    services.record_vote(motion, actor=fay, member=ben, choice="abstain")
+    services.close_vote(motion, actor=fay)
+    motion.refresh_from_db()
+    assert motion.outcome == Motion.Outcome.FAILED
+    assert motion.reason.endswith(
+        "not carried; it needs all 2 eligible members present to vote for."
+    )
+    assert (
+        motion.rule
+        == "AC-MTG-11: the unanimous vote of the members present; quorum a majority of the members"
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"quorum_basis": "number", "quorum_number": 0}, "at least 1"),
+        (
+            {
+                "quorum_basis": "fraction",
+                "quorum_fraction_numerator": 3,
+                "quorum_fraction_denominator": 2,
+            },
+            "at most 1",
+        ),
+        ({"quorum_basis": "fraction", "quorum_fraction_denominator": 0}, "denominator"),
+        ({"quorum_basis": "majority", "outcome_rule": "plurality"}, "plurality"),
+    ],
+)
+def test_impossible_voting_rules_are_refused(company, personas, kwargs, message):
+    with pytest.raises(ValidationError, match=message):
+        services.set_voting_rules(company, actor=personas["ada"], **kwargs)
+    assert not VotingRules.objects.exists()

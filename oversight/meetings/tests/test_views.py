@@ -122,6 +122,7 @@ PAGES = [
     ("meetings:feed", lambda w: [], "ben", "hal", True),
     ("meetings:consents", lambda w: [], "hal", "cleo", True),
     ("meetings:resolutions", lambda w: [], "hal", "cleo", True),
+    ("meetings:voting-rules", lambda w: [], "ben", "hal", True),
     ("meetings:detail", lambda w: [w.planned.pk], "dev", "hal", False),
     ("meetings:ics", lambda w: [w.planned.pk], "ben", "hal", False),
     ("meetings:book-status", lambda w: [w.planned.pk], "ben", "hal", False),
@@ -199,6 +200,8 @@ POSTS = [
      lambda w: w.held.company.written_consents.filter(text="Approve the fee.").exists()),
     ("meetings:sign-consent", lambda w: [w.ids["consent"]], lambda w: {}, "ben", "fay", False,
      lambda w: w.held.company.written_consents.get(pk=w.ids["consent"]).signatures.filter(member=w.people["ben"]).exists()),
+    ("meetings:voting-rules", lambda w: [], lambda w: {"quorum_basis": "number", "quorum_number": 2, "quorum_fraction_numerator": 1, "quorum_fraction_denominator": 2, "outcome_rule": "two_thirds"}, "fay", "ben", True,
+     lambda w: VotingRules.objects.filter(company=w.held.company, outcome_rule="two_thirds").exists()),
     ("meetings:feed", lambda w: [], lambda w: {}, "ben", "hal", True,
      lambda w: CalendarFeed.objects.filter(user=w.people["ben"], company=w.held.company).exists()),
 ]  # fmt: skip
