@@ -368,3 +368,10 @@ def test_meeting_page_query_count_does_not_grow_with_the_record(
         )
     with django_assert_max_num_queries(len(first.captured_queries)):
         client.get(url)
+
+
+def test_times_are_shown_in_the_meetings_own_time_zone(world, client_for):
+    listing = client_for("ben").get(reverse("meetings:list")).content.decode()
+    assert "Thu 12 Mar 2026, 09:00" in listing
+    page = client_for("ben").get(reverse("meetings:detail", args=[world.held.pk])).content.decode()
+    assert "Thursday 12 March 2026, 09:00–11:00 (America/Los_Angeles)" in page
