@@ -39,6 +39,7 @@ MARGIN = 54.0  # points (3/4 inch)
 FOOTER_Y = 24.0
 TOC_LINES_PER_PAGE = 36
 TOC_LINE_HEIGHT = 16.0
+NOTES_FLOOR = 160.0  # notes stop here, leaving room for the materials list
 FONT = "Helvetica"
 BOLD = "Helvetica-Bold"
 
@@ -72,6 +73,7 @@ class BookItem:
     starts_at: str = ""  # display text, e.g. "09:30"
     minutes: int | None = None
     materials: tuple[Material, ...] = ()
+    notes: tuple[str, ...] = ()  # lines printed on the divider (carried action items)
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,6 +276,11 @@ def _draw_divider(
     ]
     for line in filter(None, details):
         y = pages.text(MARGIN, y, line, 12)
+    for index, note in enumerate(item.notes):
+        if y < NOTES_FLOOR:
+            y = pages.text(MARGIN, y, f"... and {len(item.notes) - index} more.", 11)
+            break
+        y = pages.text(MARGIN, y - (6 if index == 0 else 0), f"- {note}", 11)
     mine = [p for p in parts if p.item == part.item and p.material is not None]
     y = pages.text(
         MARGIN, y - 16, "Materials" if mine else "No materials.", 12, bold=True

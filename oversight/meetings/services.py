@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from oversight.accounts.models import Company, Role, RoleAssignment, User
 from oversight.ledger.services import record
+from oversight.meetings.filings import standard_filings
 from oversight.meetings.models import (
     ActionItem,
     AgendaItem,
@@ -44,7 +45,12 @@ from oversight.meetings.models import (
 )
 from oversight.rules.meetings import consent as consent_rules
 from oversight.rules.meetings import voting
-from oversight.rules.meetings.annual import Counterpart, ItemType
+from oversight.rules.meetings.annual import (
+    Counterpart,
+    FiscalCalendar,
+    ItemType,
+    propose_calendar,
+)
 from oversight.rules.meetings.roster import Term
 
 MAX_UPLOAD_BYTES = getattr(settings, "MEETINGS_MAX_UPLOAD_BYTES", 25 * 1024 * 1024)
@@ -1346,3 +1352,38 @@ def set_voting_rules(
         },
     )
     return row
+
+
+@transaction.atomic
+def add_proposed_items(meeting: Meeting, *, actor: User) -> list[AgendaItem]:
+    """Add the items the proposed annual calendar gives the nearest regular meeting.
+
+    Items already on the agenda (by title) are not added twice; each added item names
+    the charter obligations it serves.
+    """
+    company = meeting.company
+    fiscal = FiscalCalendar(company.fiscal_year_end_month, company.fiscal_year_end_day)
+    year = fiscal.fiscal_year_of(meeting.day)
+    proposal = propose_calendar(fiscal, year, standard_filings(fiscal, year))
+    nearest = min(proposal.meetings, key=lambda m: abs((m.on - meeting.day).days))
+    existing = set(meeting.items.values_list("title", flat=True))
+    added = []
+    for item in nearest.items:
+        if item.title in existing:
+            continue
+        members_only = item.counterpart == Counterpart.MEMBERS_ONLY
+        added.append(
+            add_agenda_item(
+                meeting,
+                actor=actor,
+                title=item.title,
+                item_type=item.item_type,
+                obligation_ids=", ".join(item.obligation_ids),
+                visibility=AgendaItem.Visibility.MEMBERS
+                if members_only
+                else AgendaItem.Visibility.ATTENDEES,
+            )
+        )
+    if not added:
+        raise _refuse("The agenda already has every proposed item.")
+    return added

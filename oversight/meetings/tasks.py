@@ -46,6 +46,14 @@ def agenda_for(book: BoardBook) -> tuple[BookAgenda, str]:
                 materials=tuple(materials),
             )
         )
+    carried = [
+        f"{a.title} ({a.owner}, due {a.due_on:%d %b %Y}; from {a.meeting.title})"
+        for a in queries.carried_action_items(meeting)
+    ]
+    if carried:
+        book_items.append(
+            BookItem("Open action items carried forward", notes=tuple(carried))
+        )
     where = meeting.place or "Video conference"
     agenda = BookAgenda(
         committee=f"Audit Committee of {meeting.company.name}",

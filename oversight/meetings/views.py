@@ -185,6 +185,7 @@ def meeting_status(
         "cancel": (services.cancel_meeting, "The meeting is cancelled."),
         "draft-minutes": (services.draft_minutes, "Minutes drafted from the record."),
         "draft-report": (services.draft_board_report, "Report to the board drafted."),
+        "suggest": (services.add_proposed_items, "Proposed items added to the agenda."),
     }
     if verb not in calls:
         raise Http404("No such action.")

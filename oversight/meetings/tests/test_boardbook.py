@@ -327,3 +327,16 @@ def test_material_from_bytes_or_path(tmp_path: Path, source_kind: str):
         )
     )
     assert built.page_count == 5
+
+
+def test_notes_are_printed_on_the_divider_and_never_run_off_the_page():
+    few = BookItem("Open action items", notes=("Send the plan (Gus, due 30 Jun 2026)",))
+    many = BookItem("Many", notes=tuple(f"Action {n}" for n in range(200)))
+    _, reader = build(
+        BookAgenda("Audit Committee", "Regular meeting", "today", items=(few, many))
+    )
+    assert "- Send the plan (Gus, due 30 Jun 2026)" in reader.pages[2].extract_text()
+    crowded = reader.pages[3].extract_text()
+    assert "- Action 0" in crowded
+    assert "more." in crowded
+    assert "- Action 199" not in crowded

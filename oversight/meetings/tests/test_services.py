@@ -717,3 +717,44 @@ def test_impossible_voting_rules_are_refused(company, personas, kwargs, message)
     with pytest.raises(ValidationError, match=message):
         services.set_voting_rules(company, actor=personas["ada"], **kwargs)
     assert not VotingRules.objects.exists()
+
+
+def test_the_annual_calendars_items_can_be_added_to_a_meeting(meeting, personas):
+    added = services.add_proposed_items(meeting, actor=personas["fay"])
+    titles = [i.title for i in added]
+    assert "Annual audited financial statements" in titles
+    assert "Executive session with the independent auditor" in titles
+    members_only = next(
+        i for i in added if i.title == "Executive session of members only"
+    )
+    assert members_only.visibility == AgendaItem.Visibility.MEMBERS
+    statements = next(
+        i for i in added if i.title == "Annual audited financial statements"
+    )
+    assert statements.obligations() == ["AC-FIN-01"]
+    with pytest.raises(ValidationError, match="already has every proposed item"):
+        services.add_proposed_items(meeting, actor=personas["fay"])
+
+
+def test_carried_action_items_are_in_the_next_board_book(
+    meeting, personas, company, django_capture_on_commit_callbacks
+):
+    services.add_action_item(
+        meeting,
+        actor=personas["fay"],
+        title="Send the remediation plan",
+        owner=personas["gus"],
+        due_on=date(2026, 4, 30),
+    )
+    later = schedule(company, personas["fay"], at(2026, 5, 7))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_book(later, actor=personas["ada"])
+    text = "".join(
+        p.extract_text()
+        for p in PdfReader(BoardBook.objects.get().file.open("rb")).pages
+    )
+    assert "Open action items carried forward" in text
+    assert (
+        "Send the remediation plan (Gus Internal, due 30 Apr 2026; from Regular meeting)"
+        in text
+    )

@@ -373,5 +373,24 @@ def test_meeting_page_query_count_does_not_grow_with_the_record(
 def test_times_are_shown_in_the_meetings_own_time_zone(world, client_for):
     listing = client_for("ben").get(reverse("meetings:list")).content.decode()
     assert "Thu 12 Mar 2026, 09:00" in listing
-    page = client_for("ben").get(reverse("meetings:detail", args=[world.held.pk])).content.decode()
+    page = (
+        client_for("ben")
+        .get(reverse("meetings:detail", args=[world.held.pk]))
+        .content.decode()
+    )
     assert "Thursday 12 March 2026, 09:00–11:00 (America/Los_Angeles)" in page
+
+
+def test_suggesting_the_proposed_items(world, client_for):
+    url = reverse("meetings:status", args=[world.planned.pk, "suggest"])
+    assert client_for("ben").post(url).status_code == 403
+    assert client_for("eve").post(url).status_code == 404
+    before = world.planned.items.count()
+    assert client_for("fay").post(url).status_code == 302
+    assert world.planned.items.count() > before
+    assert (
+        client_for("fay")
+        .post(reverse("meetings:status", args=[world.planned.pk, "nonsense"]))
+        .status_code
+        == 404
+    )
