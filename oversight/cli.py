@@ -23,6 +23,10 @@ VERBS: dict[str, tuple[str, str]] = {
         "ledger",
         "ledger verify [--json] | ledger checkpoint: prove or sign the ledger",
     ),
+    "reminders": (
+        "send_reminders",
+        "send due meeting reminders [--dry-run] [--json]; run it from cron",
+    ),
     "totp": ("totp", "totp EMAIL: the current authenticator code of a demo persona"),
     "check": (
         "check_charter",
