@@ -237,3 +237,42 @@ def policy_statement(
         )
     text += "The committee does not delegate its pre-approval responsibilities to management."
     return text
+
+
+@dataclass(frozen=True, slots=True)
+class YearMix:
+    """Audit against non-audit fees for one fiscal year (the independence chart)."""
+
+    fiscal_year: int
+    audit: Decimal
+    non_audit: Decimal
+
+    @property
+    def non_audit_percent(self) -> Decimal:
+        """Non-audit fees as a percentage of all fees, rounded half-up to one decimal."""
+        return percent(self.non_audit, self.audit + self.non_audit)
+
+
+def fee_mix(fees: Iterable[FeeRecord], years: Iterable[int]) -> tuple[YearMix, ...]:
+    """For each year, oldest first, the audit and non-audit fees to the auditor."""
+    records = tuple(fees)
+    out = []
+    for year in sorted(set(years)):
+        audit = sum(
+            (
+                f.amount
+                for f in records
+                if f.fiscal_year == year and f.category is Category.AUDIT
+            ),
+            ZERO,
+        )
+        other = sum(
+            (
+                f.amount
+                for f in records
+                if f.fiscal_year == year and f.category is not Category.AUDIT
+            ),
+            ZERO,
+        )
+        out.append(YearMix(year, audit, other))
+    return tuple(out)

@@ -17,6 +17,7 @@ from oversight.rules.auditor.common import (
 from oversight.rules.auditor.fees import (
     FeeRecord,
     FeeTable,
+    fee_mix,
     fee_table,
     format_amount,
     percent,
@@ -232,3 +233,15 @@ def test_fiscal_year_bounds(
     assert fy.contains(start)
     assert fy.contains(end)
     assert not fy.contains(add_months(end, 1))
+
+
+def test_fee_mix_by_year_oldest_first() -> None:
+    mix = fee_mix(FEES, [2026, 2025, 2024, 2026])
+    assert [(m.fiscal_year, m.audit, m.non_audit) for m in mix] == [
+        (2024, D("990000"), D("0")),
+        (2025, D("1080000"), D("100000")),
+        (2026, D("1245000"), D("128650.50")),
+    ]
+    # 100,000 / 1,180,000 = 8.474..% -> 8.5
+    assert mix[1].non_audit_percent == D("8.5")
+    assert fee_mix([], [2026])[0].non_audit_percent == D("0.0")

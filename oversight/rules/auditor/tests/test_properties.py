@@ -105,3 +105,40 @@ def test_policy_approves_only_within_cap_and_term(
     decision = screen_service(request, Policy(1, start, items=(item,)), ScreenContext())
     inside = fee <= item.fee_cap and request.starts_on <= term_last_day(start, 12)
     assert (decision.outcome is Outcome.APPROVED_UNDER_POLICY) is inside
+
+
+PROHIBITED_PHRASES = [
+    "bookkeeping",
+    "valuation",
+    "fairness opinion",
+    "actuarial",
+    "internal audit outsourcing",
+    "act as interim CFO",
+    "executive search",
+    "broker",
+    "legal services",
+    "expert witness",
+    "contingent fee",
+]
+
+
+@given(st.text(max_size=40), st.sampled_from(PROHIBITED_PHRASES), st.text(max_size=40))
+def test_a_description_naming_a_prohibited_service_is_never_approved_in_general(
+    before: str, phrase: str, after: str
+) -> None:
+    start = date(2026, 1, 15)
+    item = PolicyItem(
+        "I", "Permitted advisory work", Category.ALL_OTHER, Decimal("1E9"), start
+    )
+    request = ServiceRequest(
+        "r",
+        f"{before} {phrase.upper() if len(before) % 2 else phrase} {after}",
+        Category.ALL_OTHER,
+        Decimal(1),
+        requested_on=start,
+        starts_on=start,
+        policy_item="I",
+    )
+    decision = screen_service(request, Policy(1, start, items=(item,)), ScreenContext())
+    assert decision.outcome is Outcome.NEEDS_SPECIFIC_APPROVAL
+    assert decision.flags
