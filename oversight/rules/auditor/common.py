@@ -107,3 +107,19 @@ class FiscalYear:
 
     def contains(self, day: date) -> bool:
         return self.starts_on <= day <= self.ends_on
+
+
+def add_business_days(day: date, days: int) -> date:
+    """``day`` plus ``days`` business days (Monday to Friday).
+
+    Federal holidays are not skipped, so a deadline computed here is never later than the
+    true one (a conservative reading for filing deadlines such as Form 8-K's four business
+    days).
+    """
+    current = day
+    remaining = days
+    while remaining > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            remaining -= 1
+    return current

@@ -10,6 +10,7 @@ import pytest
 from oversight.rules.auditor.common import (
     Category,
     FiscalYear,
+    add_business_days,
     add_months,
     parse_category,
     term_last_day,
@@ -245,3 +246,16 @@ def test_fee_mix_by_year_oldest_first() -> None:
     # 100,000 / 1,180,000 = 8.474..% -> 8.5
     assert mix[1].non_audit_percent == D("8.5")
     assert fee_mix([], [2026])[0].non_audit_percent == D("0.0")
+
+
+@pytest.mark.parametrize(
+    ("start", "days", "end"),
+    [
+        (date(2026, 3, 2), 4, date(2026, 3, 6)),  # Monday -> Friday
+        (date(2026, 3, 5), 4, date(2026, 3, 11)),  # Thursday -> next Wednesday
+        (date(2026, 3, 7), 4, date(2026, 3, 12)),  # Saturday -> Thursday
+        (date(2026, 3, 6), 0, date(2026, 3, 6)),
+    ],
+)
+def test_add_business_days(start: date, days: int, end: date) -> None:
+    assert add_business_days(start, days) == end
