@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -92,8 +93,8 @@ def register(company, personas) -> Register:
     return build_register(company, personas)
 
 
-def request_fields(**changes):
-    fields = {
+def request_fields(**changes: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {
         "description": "Audit of the employee 401(k) plan for plan year 2025",
         "category": "audit_related",
         "nature": "",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -93,7 +94,11 @@ def test_successor_engagement_after_termination_does_not_overlap(register, perso
 
 
 def test_termination_twice_is_refused(register, personas):
-    kwargs = {"kind": "resigned", "decided_on": date(2026, 6, 4), "reason": "Resigned."}
+    kwargs: dict[str, Any] = {
+        "kind": "resigned",
+        "decided_on": date(2026, 6, 4),
+        "reason": "Resigned.",
+    }
     services.terminate_engagement(register.engagement, actor=personas["fay"], **kwargs)
     with pytest.raises(ValidationError, match="already terminated"):
         services.terminate_engagement(
@@ -513,7 +518,7 @@ def test_refusal(register, personas):
 # De minimis ----------------------------------------------------------------------------
 
 
-def _fees(register, personas, total):
+def _fees(register: Any, personas: Any, total: Decimal) -> None:
     services.record_fee(
         register.engagement,
         actor=personas["cleo"],
