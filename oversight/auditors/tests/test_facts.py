@@ -11,6 +11,7 @@ from oversight.auditors import models as m
 from oversight.auditors import services
 from oversight.auditors.facts import collect_facts
 from oversight.auditors.tests.conftest import build_register, request_fields
+from oversight.rules.core import Fact
 from oversight.rules.kinds import BY_NAME
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +82,7 @@ def reg(company, personas):
     return reg
 
 
-def kinds(facts):
+def kinds(facts: list[Fact]) -> list[str]:
     return sorted({f.kind for f in facts})
 
 
