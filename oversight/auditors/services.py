@@ -169,6 +169,27 @@ def create_engagement(
 
 
 @transaction.atomic
+def record_audit_completion(
+    engagement: m.Engagement, *, actor: User, completed_on: date
+) -> m.Engagement:
+    """The audit report's date: the de minimis approvals of the year must precede it."""
+    if completed_on < engagement.starts_on:
+        raise ValidationError(
+            "The audit cannot be completed before the engagement starts."
+        )
+    engagement.audit_completed_on = completed_on
+    engagement.save(update_fields=["audit_completed_on"])
+    record(
+        "auditors.audit_completed",
+        actor=actor,
+        company=engagement.company,
+        target=engagement,
+        data={"completed_on": completed_on},
+    )
+    return engagement
+
+
+@transaction.atomic
 def record_ratification(
     engagement: m.Engagement,
     *,
