@@ -7,6 +7,7 @@ from datetime import date
 
 from oversight.accounts.models import Company, Role
 from oversight.accounts.queries import holders_of
+from oversight.auditors import agenda
 from oversight.auditors import models as m
 from oversight.rules.auditor import preapproval, rotation, services
 from oversight.rules.auditor.common import Category, FiscalYear
@@ -206,6 +207,7 @@ def meeting_dates(company: Company) -> tuple[date, ...]:
         ).values_list("reviewed_on", flat=True)
         if d is not None
     )
+    days.update(agenda.meeting_dates(company))
     return tuple(sorted(days))
 
 

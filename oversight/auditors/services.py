@@ -20,7 +20,7 @@ from django.db.models import Max, Q, Sum
 
 from oversight.accounts.models import Company, Role, User
 from oversight.accounts.queries import roles_in
-from oversight.auditors import convert
+from oversight.auditors import agenda, convert
 from oversight.auditors import models as m
 from oversight.ledger.services import record
 from oversight.rules.auditor import preapproval
@@ -749,6 +749,12 @@ def _apply(row: m.ServiceRequest, decision: Decision, *, actor: User) -> None:
         )
         row.status = m.ServiceRequest.Status.APPROVED
         row.save(update_fields=["status"])
+        where = agenda.propose_report(
+            row.company,
+            actor=actor,
+            after=approval.approved_on,
+            title=f"Pre-approved in general ({item.code}): {row.description}",
+        )
         record(
             "auditors.service_approved",
             actor=actor,
@@ -760,6 +766,7 @@ def _apply(row: m.ServiceRequest, decision: Decision, *, actor: User) -> None:
                 "policy_item": item.code,
                 "amount": row.fee_estimate,
                 "report_at": decision.report_at_meeting_on,
+                "agenda": where,
             },
         )
 
@@ -906,6 +913,16 @@ def approve_request(
     row.status = m.ServiceRequest.Status.APPROVED
     row.save(update_fields=["status"])
     due = convert.committee(company, on=approved_on).next_meeting_after(approved_on)
+    where = (
+        agenda.propose_report(
+            company,
+            actor=actor,
+            after=approved_on,
+            title=f"Approved by {actor} as delegate: {row.description}",
+        )
+        if kind == m.Approval.Kind.DELEGATE
+        else "approved at the meeting"
+    )
     record(
         "auditors.service_approved",
         actor=actor,
@@ -917,6 +934,7 @@ def approve_request(
             "amount": row.fee_estimate,
             "approved_on": approved_on,
             "report_at": due if kind == m.Approval.Kind.DELEGATE else None,
+            "agenda": where,
         },
     )
     return approval
