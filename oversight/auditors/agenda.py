@@ -1,0 +1,76 @@
+"""The next meeting's agenda, through the meetings register when it is installed.
+
+Approvals under the policy and by delegated members must be reported at the next scheduled
+meeting (AC-PRE-01, AC-PRE-02). When the meetings app has meetings, the report becomes an
+agenda item of the next planned meeting by itself, through the meetings app's own service
+(``add_agenda_item``); the committee's meeting dates then also come from there. Without it,
+the register's own "For the next meeting" list is the agenda.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from importlib import import_module
+from types import ModuleType
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from oversight.accounts.models import Company, User
+
+
+def _meetings() -> tuple[ModuleType, Any] | None:
+    try:
+        services = import_module("oversight.meetings.services")
+        models = import_module("oversight.meetings.models")
+    except ImportError:
+        return None
+    meeting = getattr(models, "Meeting", None)
+    if meeting is None or not hasattr(services, "add_agenda_item"):
+        return None
+    return services, meeting
+
+
+def meeting_dates(company: Company) -> tuple[date, ...]:
+    """Days of the committee's planned or held meetings in the meetings register."""
+    found = _meetings()
+    if found is None:
+        return ()
+    _, meeting = found
+    rows = meeting.objects.filter(company=company).exclude(status="cancelled")
+    return tuple(sorted({m.starts_at.date() for m in rows}))
+
+
+def next_meeting(company: Company, after: date) -> Any | None:
+    """The first planned meeting strictly after ``after``, if the meetings app has one."""
+    found = _meetings()
+    if found is None:
+        return None
+    _, meeting = found
+    return (
+        meeting.objects.filter(
+            company=company, status="planned", starts_at__date__gt=after
+        )
+        .order_by("starts_at")
+        .first()
+    )
+
+
+def propose_report(company: Company, *, actor: User, after: date, title: str) -> str:
+    """Put a report of an approval on the next meeting's agenda; say where it went."""
+    found = _meetings()
+    meeting = next_meeting(company, after)
+    if found is None or meeting is None:
+        return "listed for the next meeting"
+    services, _ = found
+    try:
+        services.add_agenda_item(
+            meeting,
+            actor=actor,
+            title=title[:200],
+            item_type="preapprovals_report",
+            obligation_ids="AC-PRE-02",
+        )
+    except (ValidationError, TypeError):
+        return "listed for the next meeting"
+    return f"on the agenda of {meeting}"

@@ -1,0 +1,141 @@
+"""Reports of approvals go on the next meeting's agenda through the meetings app, if any."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from oversight.auditors import agenda, services
+from oversight.auditors.tests.conftest import build_register, request_fields
+
+pytestmark = pytest.mark.django_db
+
+
+class FakeQuery:
+    def __init__(self, rows: list[Any]) -> None:
+        self.rows = rows
+
+    def filter(self, **kwargs: Any) -> FakeQuery:
+        after = kwargs.get("starts_at__date__gt")
+        rows = (
+            self.rows
+            if after is None
+            else [r for r in self.rows if r.starts_at.date() > after]
+        )
+        return FakeQuery(
+            [r for r in rows if kwargs.get("status", r.status) == r.status]
+        )
+
+    def exclude(self, **kwargs: Any) -> FakeQuery:
+        return FakeQuery([r for r in self.rows if r.status != kwargs.get("status")])
+
+    def order_by(self, *fields: str) -> FakeQuery:
+        return FakeQuery(sorted(self.rows, key=lambda r: r.starts_at))
+
+    def first(self) -> Any:
+        return self.rows[0] if self.rows else None
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.rows)
+
+
+@pytest.fixture
+def fake_meetings(monkeypatch):
+    added: list[dict[str, Any]] = []
+    meetings = [
+        SimpleNamespace(
+            starts_at=datetime(2026, 5, 12, 16, tzinfo=UTC), status="planned", name="Q2"
+        ),
+        SimpleNamespace(
+            starts_at=datetime(2026, 2, 10, 16, tzinfo=UTC), status="held", name="Q1"
+        ),
+        SimpleNamespace(
+            starts_at=datetime(2026, 4, 1, 16, tzinfo=UTC), status="cancelled", name="X"
+        ),
+    ]
+
+    class Meeting:
+        objects = SimpleNamespace(
+            filter=lambda **kw: FakeQuery(meetings).filter(
+                **{k: v for k, v in kw.items() if k != "company"}
+            )
+        )
+
+    def add_agenda_item(meeting: Any, **kwargs: Any) -> None:
+        added.append({"meeting": meeting.name, **kwargs})
+
+    monkeypatch.setattr(
+        agenda,
+        "_meetings",
+        lambda: (SimpleNamespace(add_agenda_item=add_agenda_item), Meeting),
+    )
+    return added
+
+
+def test_without_the_meetings_app_the_report_is_listed(company, personas):
+    assert agenda.meeting_dates(company) == ()
+    where = agenda.propose_report(
+        company, actor=personas["ada"], after=date(2026, 3, 4), title="x"
+    )
+    assert where == "listed for the next meeting"
+
+
+def test_delegate_approval_goes_on_the_next_planned_meeting(
+    company, personas, fake_meetings
+):
+    reg = build_register(company, personas)
+    assert agenda.meeting_dates(company) == (date(2026, 2, 10), date(2026, 5, 12))
+    row = services.submit_request(
+        reg.engagement, actor=personas["cleo"], **request_fields()
+    )
+    services.approve_request(
+        row, actor=personas["ada"], kind="delegate", approved_on=date(2026, 3, 4)
+    )
+    assert [
+        (a["meeting"], a["item_type"], a["obligation_ids"]) for a in fake_meetings
+    ] == [("Q2", "preapprovals_report", "AC-PRE-02")]
+    assert fake_meetings[0]["title"].startswith("Approved by Ada Chairwell as delegate")
+
+
+def test_general_approval_goes_on_the_agenda_too(company, personas, fake_meetings):
+    reg = build_register(company, personas)
+    services.submit_request(
+        reg.engagement, actor=personas["cleo"], **request_fields(policy_item=reg.item)
+    )
+    assert [a["meeting"] for a in fake_meetings] == ["Q2"]
+    assert fake_meetings[0]["title"].startswith("Pre-approved in general (AR-1)")
+
+
+def test_no_planned_meeting_after_the_approval(company, personas, fake_meetings):
+    where = agenda.propose_report(
+        company, actor=personas["ada"], after=date(2026, 6, 1), title="x"
+    )
+    assert where == "listed for the next meeting"
+    assert fake_meetings == []
+
+
+def test_a_meeting_that_refuses_the_item_leaves_it_listed(
+    company, personas, monkeypatch
+):
+    from django.core.exceptions import ValidationError
+
+    def refuse(meeting: Any, **kwargs: Any) -> None:
+        raise ValidationError("This meeting was cancelled.")
+
+    meeting = SimpleNamespace(
+        starts_at=datetime(2026, 5, 12, 16, tzinfo=UTC), status="planned"
+    )
+
+    class Meeting:
+        objects = SimpleNamespace(filter=lambda **kw: FakeQuery([meeting]))
+
+    monkeypatch.setattr(
+        agenda, "_meetings", lambda: (SimpleNamespace(add_agenda_item=refuse), Meeting)
+    )
+    where = agenda.propose_report(
+        company, actor=personas["ada"], after=date(2026, 3, 4), title="x"
+    )
+    assert where == "listed for the next meeting"

@@ -1,0 +1,109 @@
+"""The auditor register in a real browser: management asks for a service, the chair approves
+it as delegate, the approval appears for the next meeting, and its fee in the proxy table.
+
+Every page visited is checked with axe: no serious or critical violation.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from oversight.accounts.queries import company_today
+from oversight.auditors.tests.conftest import build_register
+from oversight.testing import PASSWORD
+from oversight.tests.browser.harness import axe_check, format_violations, screenshot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _accessible(page) -> None:
+    violations = axe_check(page)
+    assert violations == [], format_violations(violations)
+
+
+def _sign_in(page, base: str, user) -> None:
+    page.goto(base + "/accounts/sign-in/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/accounts/verify/**")
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    page.get_by_label("Code from your authenticator app").fill(
+        f"{totp(device.bin_key):06d}"
+    )
+    page.get_by_role("button", name="Verify").click()
+    page.wait_for_url(base + "/")
+
+
+def _sign_out(page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()
+
+
+def test_request_approved_by_delegate_reaches_the_next_meeting_and_the_fee_table(
+    live_server, page, personas, company
+) -> None:
+    register = build_register(company, personas)
+    today = company_today(company)
+    base = live_server.url
+    description = "Agreed-upon procedures on royalty reports from licensees"
+
+    # Management asks for the service.
+    _sign_in(page, base, personas["cleo"])
+    page.goto(base + "/auditors/requests/new/")
+    _accessible(page)
+    page.get_by_label("Engagement").select_option(label=str(register.engagement))
+    page.get_by_label("Description").fill(description)
+    page.locator("#id_category").select_option(label="Audit-related")
+    page.get_by_label("Fee estimate").fill("12000")
+    page.get_by_label("Requested on").fill(today.isoformat())
+    page.get_by_label("Service starts on").fill(
+        (today + timedelta(days=30)).isoformat()
+    )
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/auditors/requests/*/")
+    assert page.locator("#request-status").inner_text() == "Open"
+    assert "needs_specific_approval" in page.content()
+    _accessible(page)
+    request_url = page.url
+    _sign_out(page)
+
+    # The chair, a delegate under the policy, approves it.
+    _sign_in(page, base, personas["ada"])
+    page.goto(request_url)
+    page.get_by_label("Kind").select_option("delegate")
+    page.get_by_role("button", name="Approve").click()
+    page.wait_for_url(request_url)
+    assert page.locator("#request-status").inner_text() == "Approved"
+    assert "to be reported at the next meeting" in page.content()
+
+    # It is listed, by itself, for the next meeting.
+    page.goto(base + "/auditors/next-meeting/")
+    _accessible(page)
+    assert description in page.locator("#agenda-items").inner_text()
+    screenshot(page, "auditors-next-meeting")
+    _sign_out(page)
+
+    # The secretary records the firm's invoice under the approval; the fee table shows it.
+    _sign_in(page, base, personas["fay"])
+    page.goto(f"{base}/auditors/engagements/{register.engagement.pk}/")
+    page.get_by_text("Record a fee").click()
+    form = page.locator("form[action$='/fees/']")
+    form.locator("#id_category").select_option(label="Audit-related")
+    form.locator("#id_amount").fill("12000")
+    form.locator("#id_description").fill(description)
+    form.locator("#id_approval").select_option(
+        label=f"By a delegated member: {description}"
+    )
+    form.get_by_role("button", name="Record fee").click()
+    page.wait_for_load_state()
+    assert "Fee recorded." in page.content()
+    page.goto(f"{base}/auditors/fee-table/?year={register.engagement.fiscal_year}")
+    _accessible(page)
+    row = page.get_by_role("row", name="Audit-Related Fees")
+    assert "$12,000" in row.inner_text()
+    screenshot(page, "auditors-fee-table")
