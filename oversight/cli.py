@@ -1,0 +1,59 @@
+"""The ``oversight`` command: a thin front over the management commands.
+
+Each verb maps to one management command; arguments after the verb are passed through.
+Bad arguments exit with status 2 and a message saying what was wrong.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# verb -> (management command, one line of help)
+VERBS: dict[str, tuple[str, str]] = {
+    "demo": (
+        "demo",
+        "create or refresh the demo company and its personas (idempotent)",
+    ),
+    "ledger": (
+        "ledger",
+        "ledger verify [--json] | ledger checkpoint: prove or sign the ledger",
+    ),
+    "totp": ("totp", "totp EMAIL: the current authenticator code of a demo persona"),
+    "migrate": ("migrate", "apply database migrations"),
+    "serve": (
+        "runserver",
+        "serve on 127.0.0.1:8000 for a single machine (use gunicorn in production)",
+    ),
+}
+
+
+def usage() -> str:
+    width = max(len(v) for v in VERBS)
+    lines = [
+        "usage: oversight VERB [ARGS...]",
+        "",
+        "Runs the audit committee by its charter. Verbs:",
+        *(
+            f"  {verb.ljust(width)}  {text}"
+            for verb, (_cmd, text) in sorted(VERBS.items())
+        ),
+        "",
+        "Run `oversight VERB --help` for a verb's own options. Most verbs take --json.",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help", "help"}:
+        print(usage())
+        sys.exit(0 if args else 2)
+    verb, rest = args[0], args[1:]
+    if verb not in VERBS:
+        print(f"oversight: unknown verb {verb!r}.\n\n{usage()}", file=sys.stderr)
+        sys.exit(2)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oversight.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["oversight", VERBS[verb][0], *rest])
