@@ -174,7 +174,13 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         "complaints.retention_applied",
-        "A closed complaint was kept or destroyed per retention.",
+        "A closed complaint was kept or destroyed per retention (attrs: overdue: bool).",
+        register="complaints",
+    ),
+    Kind(
+        "complaints.case_overdue",
+        "A complaint is past its acknowledgement or feedback deadline without it.",
+        state=True,
         register="complaints",
     ),
     # Advisors, evaluations, charter (registers to come)

@@ -1,0 +1,333 @@
+"""Abuse resistance for the reporter routes, without collateral damage.
+
+Pure Python, no Django; the clock is injected so every behaviour can be tested.
+
+- Clients are known only as ``HMAC(rotating key, address)``, held in memory. The key
+  is random, never stored, and replaced every hour together with everything keyed
+  by it, so no client trace outlives an hour and none ever reaches a disk.
+- Proof of work (hashcash over SHA-256) whose difficulty rises with overall load
+  and with the client's own recent failures. At rest it is zero, so a reporter
+  without JavaScript is never asked for work; when work is asked, a browser without
+  JavaScript may wait instead, for a time that grows with the same difficulty.
+- No global cap: load only raises the price of a request, it never refuses one.
+  Refusals (HTTP 429) are per client and only for receipt guessing; submissions
+  over a client's rate are accepted and flagged for triage, never dropped.
+- Submission nonces: the form carries a sealed token holding the receipt the
+  server drew for this submission, so resubmitting the same form is the same
+  report (idempotent) and the reporter who retries gets the same receipt.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import math
+import secrets
+import struct
+import threading
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from oversight.complaints import crypto
+
+Clock = Callable[[], float]
+
+
+class Event(StrEnum):
+    """What a client did, for the per-client windows."""
+
+    SUBMISSION = "submission"
+    RECEIPT_FAILURE = "receipt_failure"
+    WAITED = "waited"  # a proof of work paid in time instead of hashes
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """Every threshold in one place (the defaults are documented in docs/complaints.md)."""
+
+    key_lifetime: float = 3600.0  # client keys and all state keyed by them
+    window: float = 600.0  # per-client sliding window
+    load_window: float = 60.0
+    nominal_load: int = 120  # unauthenticated POSTs per load window at rest
+    free_failures: int = 3  # wrong receipts before difficulty rises
+    base_bits: int = 0
+    bits_per_doubling: int = 2
+    max_bits: int = 20  # ~1M SHA-256: about a second in a browser
+    receipt_attempts: int = 60  # per client per window, then 429
+    submissions: int = 20  # per client per window, then flagged (never refused)
+    waits: int = 3  # time-paid proofs per client per window
+    hashes_per_second: float = 2.0**17  # what a slow phone does, for the wait path
+    max_wait: float = 30.0
+    challenge_ttl: float = 900.0
+    max_clients: int = 100_000
+
+
+class ChallengeError(Exception):
+    """The proof of work is missing, wrong, expired or already used."""
+
+
+@dataclass(frozen=True, slots=True)
+class Challenge:
+    token: str
+    bits: int
+    wait_seconds: float  # what a browser without JavaScript waits instead
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    allowed: bool
+    retry_after: int = 0  # seconds, for the Retry-After header
+
+
+def leading_zero_bits(digest: bytes) -> int:
+    """How many zero bits start ``digest``."""
+    bits = 0
+    for byte in digest:
+        if byte == 0:
+            bits += 8
+            continue
+        return bits + 8 - byte.bit_length()
+    return bits
+
+
+def work_digest(token: str, solution: str) -> bytes:
+    return hashlib.sha256(f"{token}:{solution}".encode()).digest()
+
+
+def solve(token: str, bits: int) -> str:
+    """Find a solution (what the optional script does in the browser, and tests)."""
+    counter = 0
+    while leading_zero_bits(work_digest(token, str(counter))) < bits:
+        counter += 1
+    return str(counter)
+
+
+def _doubling_bits(count: int, free: int, per_doubling: int) -> int:
+    if count <= free:
+        return 0
+    return per_doubling * (math.floor(math.log2(count / free)) + 1)
+
+
+_TOKEN = struct.Struct(">BdB16s")  # version, issued at, bits, random
+_MAC_BYTES = 16
+
+
+class Guard:
+    """In-memory state of one process: client windows, load, used challenges.
+
+    Thread-safe (gunicorn threads). Each process has its own; a challenge's MAC key
+    is shared (``secret``) so any process can check any challenge, and a used
+    challenge is remembered by the process that saw it, which bounds replays to
+    one per process within the challenge's lifetime.
+    """
+
+    def __init__(
+        self, secret: bytes, *, policy: Policy | None = None, clock: Clock = time.time
+    ) -> None:
+        if len(secret) < 32:
+            raise ValueError("the guard secret needs at least 32 bytes")
+        self._mac_key = hashlib.blake2b(secret, person=b"ovs-pow-mac").digest()[:32]
+        self.policy = policy or Policy()
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._rotate(clock())
+
+    def _rotate(self, now: float) -> None:
+        self._client_key = secrets.token_bytes(32)
+        self._epoch_ends = now + self.policy.key_lifetime
+        self._events: OrderedDict[tuple[str, Event], deque[float]] = OrderedDict()
+        self._load: deque[float] = deque()
+        self._used: dict[bytes, float] = {}
+
+    def _tick(self) -> float:
+        now = self._clock()
+        if now >= self._epoch_ends:
+            self._rotate(now)
+        return now
+
+    # --- clients ---------------------------------------------------------------------
+
+    def client(self, address: str) -> str:
+        """The opaque key for an address: HMAC under this hour's random key."""
+        with self._lock:
+            self._tick()
+            return hmac.new(self._client_key, address.encode(), "sha256").hexdigest()[
+                :32
+            ]
+
+    def tracked_clients(self) -> int:
+        with self._lock:
+            self._tick()
+            return len({client for client, _event in self._events})
+
+    def _window(self, client: str, event: Event, now: float) -> deque[float]:
+        key = (client, event)
+        times = self._events.get(key)
+        if times is None:
+            times = deque()
+            self._events[key] = times
+            while len(self._events) > self.policy.max_clients:
+                self._events.popitem(last=False)
+        else:
+            self._events.move_to_end(key)
+        while times and times[0] <= now - self.policy.window:
+            times.popleft()
+        return times
+
+    def record(self, client: str, event: Event) -> None:
+        with self._lock:
+            now = self._tick()
+            self._window(client, event, now).append(now)
+
+    def count(self, client: str, event: Event) -> int:
+        with self._lock:
+            now = self._tick()
+            return len(self._window(client, event, now))
+
+    # --- load ------------------------------------------------------------------------
+
+    def note_request(self) -> None:
+        """Count one unauthenticated POST towards the load (never refuses it)."""
+        with self._lock:
+            now = self._tick()
+            self._load.append(now)
+            self._trim_load(now)
+
+    def _trim_load(self, now: float) -> None:
+        while self._load and self._load[0] <= now - self.policy.load_window:
+            self._load.popleft()
+
+    def load(self) -> int:
+        with self._lock:
+            now = self._tick()
+            self._trim_load(now)
+            return len(self._load)
+
+    # --- decisions -------------------------------------------------------------------
+
+    def difficulty(self, client: str) -> int:
+        """Bits of work asked of this client now: base + load + its own failures."""
+        p = self.policy
+        load_bits = _doubling_bits(self.load(), p.nominal_load, p.bits_per_doubling)
+        failures = self.count(client, Event.RECEIPT_FAILURE)
+        failure_bits = _doubling_bits(failures, p.free_failures, p.bits_per_doubling)
+        return min(p.max_bits, p.base_bits + load_bits + failure_bits)
+
+    def may_try_receipt(self, client: str) -> Decision:
+        """Refuse only this client, only past ``receipt_attempts`` failures a window."""
+        with self._lock:
+            now = self._tick()
+            times = self._window(client, Event.RECEIPT_FAILURE, now)
+            if len(times) < self.policy.receipt_attempts:
+                return Decision(True)
+            retry = math.ceil(times[0] + self.policy.window - now)
+            return Decision(False, retry_after=max(1, retry))
+
+    def is_suspect_submission(self, client: str) -> bool:
+        """True past ``submissions`` a window: accept, but flag for triage."""
+        return self.count(client, Event.SUBMISSION) > self.policy.submissions
+
+    # --- proof of work ---------------------------------------------------------------
+
+    def wait_seconds(self, bits: int) -> float:
+        if bits <= 0:
+            return 0.0
+        return min(self.policy.max_wait, 2.0**bits / self.policy.hashes_per_second)
+
+    def issue(self, client: str) -> Challenge:
+        """A fresh challenge at this client's current difficulty."""
+        bits = self.difficulty(client)
+        body = _TOKEN.pack(1, self._tick_locked(), bits, secrets.token_bytes(16))
+        mac = hmac.new(self._mac_key, body, "sha256").digest()[:_MAC_BYTES]
+        token = base64.urlsafe_b64encode(body + mac).decode().rstrip("=")
+        return Challenge(token=token, bits=bits, wait_seconds=self.wait_seconds(bits))
+
+    def _tick_locked(self) -> float:
+        with self._lock:
+            return self._tick()
+
+    def redeem(self, client: str, token: str, solution: str | None) -> None:
+        """Accept a challenge once; :class:`ChallengeError` with a reason otherwise.
+
+        ``solution`` empty or ``None`` means the client paid in time instead: it is
+        accepted once the challenge's wait is over, ``waits`` times a window.
+        """
+        try:
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        except (ValueError, TypeError):
+            raise ChallengeError("malformed") from None
+        if len(raw) != _TOKEN.size + _MAC_BYTES:
+            raise ChallengeError("malformed")
+        body, mac = raw[: _TOKEN.size], raw[_TOKEN.size :]
+        expected = hmac.new(self._mac_key, body, "sha256").digest()[:_MAC_BYTES]
+        if not hmac.compare_digest(mac, expected):
+            raise ChallengeError("malformed")
+        _version, issued, bits, _nonce = _TOKEN.unpack(body)
+        with self._lock:
+            now = self._tick()
+            if now > issued + self.policy.challenge_ttl:
+                raise ChallengeError("expired")
+            for used, until in list(self._used.items()):
+                if until < now:
+                    del self._used[used]
+            if body in self._used:
+                raise ChallengeError("used")
+            if bits and not solution:
+                if now < issued + self.wait_seconds(bits):
+                    raise ChallengeError("too early")
+                waited = self._window(client, Event.WAITED, now)
+                if len(waited) >= self.policy.waits:
+                    raise ChallengeError("too many waits")
+                waited.append(now)
+            elif bits and leading_zero_bits(work_digest(token, solution or "")) < bits:
+                raise ChallengeError("wrong")
+            self._used[body] = issued + self.policy.challenge_ttl
+
+
+# --- submission nonces ----------------------------------------------------------------
+
+
+class NonceError(Exception):
+    """A submission token that is malformed, forged or too old."""
+
+
+_NONCE_PURPOSE = "submission-nonce"
+_ISSUED = struct.Struct(">d")
+
+
+def issue_submission_nonce(server_key: bytes, *, now: float) -> tuple[str, str]:
+    """A fresh receipt and the opaque form token that carries it: ``(token, receipt)``.
+
+    The token is the receipt sealed (XChaCha20-Poly1305) under a server key with the
+    time it was issued; the page holds only ciphertext, and the server can trust the
+    receipt it gets back because only it could have sealed it.
+    """
+    receipt = crypto.new_receipt()
+    plain = _ISSUED.pack(now) + crypto.normalise_receipt(receipt).encode()
+    blob = crypto.seal(
+        crypto.ReportKey(server_key), plain, report_id="", purpose=_NONCE_PURPOSE
+    )
+    return base64.urlsafe_b64encode(blob).decode().rstrip("="), receipt
+
+
+def redeem_submission_nonce(
+    server_key: bytes, token: str, *, now: float, max_age: float = 86400.0
+) -> str:
+    """The receipt a token carries (canonical form), or :class:`NonceError`."""
+    if len(token) > 200:
+        raise NonceError("malformed")
+    try:
+        blob = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        plain = crypto.open_sealed(
+            crypto.ReportKey(server_key), blob, report_id="", purpose=_NONCE_PURPOSE
+        )
+    except (ValueError, TypeError, crypto.DecryptionError):
+        raise NonceError("malformed") from None
+    (issued,) = _ISSUED.unpack(plain[: _ISSUED.size])
+    if not issued <= now <= issued + max_age:
+        raise NonceError("expired")
+    return plain[_ISSUED.size :].decode()

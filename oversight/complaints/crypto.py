@@ -1,0 +1,705 @@
+"""The complaint envelope: per-report keys, authenticated encryption, key wrapping.
+
+Pure Python over libsodium (PyNaCl); no Django. Every construction is a libsodium
+primitive used as documented; nothing here invents a cipher, a MAC or a KDF.
+
+- Content, attachment metadata, messages and notes: XChaCha20-Poly1305 (IETF AEAD)
+  under the report key, with associated data naming the report and the purpose, so
+  a ciphertext moved to another report or another field fails to open.
+- Attachment bodies: libsodium secretstream (XChaCha20-Poly1305) in fixed-size
+  chunks; truncation, reordering, duplication and extension all fail.
+- The report key is wrapped to each entitled recipient's X25519 public key with a
+  sealed box; the plaintext of the box names the report, so a wrapped key is only
+  ever accepted for the report it was made for.
+- A recipient's private key is stored encrypted under a key derived from the
+  recipient's own secret with Argon2id; the parameters travel with the ciphertext.
+- The reporter's receipt (100 bits from the CSPRNG) is turned into an authenticator
+  and a wrapping key with libsodium's KDF (keyed BLAKE2b); the server stores only a
+  keyed hash of the authenticator under a pepper kept outside the database.
+
+See ``docs/complaints.md`` for the reasons behind each choice.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import struct
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+import nacl.bindings as sodium
+import nacl.exceptions
+import nacl.hash
+import nacl.public
+import nacl.pwhash.argon2id as argon2id
+import nacl.utils
+from nacl.encoding import RawEncoder
+
+__all__ = [
+    "DEFAULT_CHUNK_SIZE",
+    "KEY_PARAMS_DEFAULT",
+    "RECEIPT_ALPHABET",
+    "RECEIPT_BITS",
+    "DecryptionError",
+    "InvalidReceipt",
+    "KeyParams",
+    "ReceiptKeys",
+    "RecipientPrivateKey",
+    "RecoveryKit",
+    "ReportKey",
+    "decrypt_stream",
+    "encrypt_stream",
+    "format_receipt",
+    "kdf_derive",
+    "new_receipt",
+    "new_recipient_key",
+    "new_recovery_kit",
+    "normalise_receipt",
+    "open_sealed",
+    "protect_private_key",
+    "receipt_keys",
+    "receipt_verifier",
+    "recovery_key_from_kit",
+    "reencrypt_stream",
+    "rotate_sealed",
+    "seal",
+    "unlock_private_key",
+    "unwrap_for_recipient",
+    "unwrap_for_reporter",
+    "wrap_for_recipient",
+    "wrap_for_reporter",
+]
+
+_DOMAIN = b"oversight/complaints"
+_VERSION = 1
+_AEAD_NONCE = sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES  # 24
+_AEAD_TAG = sodium.crypto_aead_xchacha20poly1305_ietf_ABYTES  # 16
+KEY_BYTES = sodium.crypto_aead_xchacha20poly1305_ietf_KEYBYTES  # 32
+_SS_HEADER = sodium.crypto_secretstream_xchacha20poly1305_HEADERBYTES  # 24
+_SS_ABYTES = sodium.crypto_secretstream_xchacha20poly1305_ABYTES  # 17
+_TAG_MESSAGE = sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE
+_TAG_FINAL = sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL
+_STREAM_MAGIC = b"OVS1"
+_STREAM_PREFIX = struct.Struct(">4sI")  # magic, chunk size
+DEFAULT_CHUNK_SIZE = 64 * 1024
+_MAX_CHUNK_SIZE = 16 * 1024 * 1024
+
+
+class DecryptionError(Exception):
+    """A ciphertext failed to authenticate, or was truncated, reordered or misplaced.
+
+    Deliberately one error for every cause: the caller learns nothing about which
+    check failed, and nothing about the plaintext.
+    """
+
+
+class InvalidReceipt(ValueError):
+    """The text is not a well-formed receipt (wrong length or characters)."""
+
+
+def _ad(*parts: bytes) -> bytes:
+    """Associated data: the domain, then each part length-prefixed (no ambiguity)."""
+    out = [_DOMAIN, bytes([_VERSION])]
+    for part in parts:
+        out.append(struct.pack(">I", len(part)))
+        out.append(part)
+    return b"".join(out)
+
+
+class _Secret:
+    """Bytes that never print, pickle or compare in variable time."""
+
+    __slots__ = ("_raw",)
+    _size = KEY_BYTES
+
+    def __init__(self, raw: bytes) -> None:
+        if not isinstance(raw, bytes) or len(raw) != self._size:
+            raise ValueError(f"{type(self).__name__} needs {self._size} bytes")
+        self._raw = raw
+
+    def reveal(self) -> bytes:
+        """The raw bytes, for libsodium calls only."""
+        return self._raw
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(<redacted>)"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, _Secret)
+        return hmac.compare_digest(self._raw, other._raw)
+
+    def __hash__(self) -> int:
+        raise TypeError(f"{type(self).__name__} is not hashable")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        raise TypeError(f"{type(self).__name__} must not be serialised")
+
+    def __getstate__(self) -> object:
+        raise TypeError(f"{type(self).__name__} must not be serialised")
+
+
+class ReportKey(_Secret):
+    """A report's symmetric content key (32 bytes for XChaCha20-Poly1305)."""
+
+    __slots__ = ()
+
+    @classmethod
+    def generate(cls) -> ReportKey:
+        return cls(nacl.utils.random(KEY_BYTES))
+
+
+class RecipientPrivateKey(_Secret):
+    """A recipient's (or the recovery kit's) X25519 private key."""
+
+    __slots__ = ()
+
+    @classmethod
+    def generate(cls) -> RecipientPrivateKey:
+        return cls(bytes(nacl.public.PrivateKey.generate()))
+
+    @property
+    def public_key(self) -> bytes:
+        return bytes(nacl.public.PrivateKey(self._raw).public_key)
+
+
+# --- AEAD for small items: content, metadata, messages, notes -----------------------
+
+
+def seal(key: ReportKey, plaintext: bytes, *, report_id: str, purpose: str) -> bytes:
+    """Encrypt ``plaintext`` for ``report_id``/``purpose``: version, nonce, ciphertext.
+
+    The 24-byte nonce is random; XChaCha20's nonce is large enough that random
+    nonces never collide in practice, so no counter has to be kept.
+    """
+    nonce = nacl.utils.random(_AEAD_NONCE)
+    aad = _ad(b"item", report_id.encode(), purpose.encode())
+    body = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
+        plaintext, aad, nonce, key.reveal()
+    )
+    return bytes([_VERSION]) + nonce + body
+
+
+def open_sealed(key: ReportKey, blob: bytes, *, report_id: str, purpose: str) -> bytes:
+    """Decrypt what :func:`seal` produced; :class:`DecryptionError` on any mismatch."""
+    if len(blob) < 1 + _AEAD_NONCE + _AEAD_TAG or blob[0] != _VERSION:
+        raise DecryptionError("not a sealed item")
+    nonce, body = blob[1 : 1 + _AEAD_NONCE], blob[1 + _AEAD_NONCE :]
+    aad = _ad(b"item", report_id.encode(), purpose.encode())
+    try:
+        return sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+            body, aad, nonce, key.reveal()
+        )
+    except nacl.exceptions.CryptoError:
+        raise DecryptionError("item failed to authenticate") from None
+
+
+# --- secretstream for files ----------------------------------------------------------
+
+
+def _stream_ad(report_id: str, purpose: str, prefix: bytes) -> bytes:
+    return _ad(b"stream", report_id.encode(), purpose.encode(), prefix)
+
+
+def _read_exactly(src: BinaryIO, size: int) -> bytes:
+    parts: list[bytes] = []
+    remaining = size
+    while remaining:
+        piece = src.read(remaining)
+        if not piece:
+            break
+        parts.append(piece)
+        remaining -= len(piece)
+    return b"".join(parts)
+
+
+def encrypt_stream(
+    key: ReportKey,
+    chunks: Iterable[bytes],
+    dst: BinaryIO,
+    *,
+    report_id: str,
+    purpose: str,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+) -> int:
+    """Encrypt the concatenation of ``chunks`` into ``dst``; return plaintext size.
+
+    Layout: ``"OVS1" | chunk_size (4 bytes) | secretstream header (24)`` then
+    records. Every record but the last carries exactly ``chunk_size`` plaintext
+    bytes with TAG_MESSAGE; the last carries 0..chunk_size-1 bytes with TAG_FINAL,
+    so a reader knows where the stream must end and a missing end is detected.
+    The input is re-chunked here, whatever sizes the caller's chunks have.
+    """
+    if not 1 <= chunk_size <= _MAX_CHUNK_SIZE:
+        raise ValueError("chunk_size out of range")
+    prefix = _STREAM_PREFIX.pack(_STREAM_MAGIC, chunk_size)
+    aad = _stream_ad(report_id, purpose, prefix)
+    state = sodium.crypto_secretstream_xchacha20poly1305_state()
+    header = sodium.crypto_secretstream_xchacha20poly1305_init_push(state, key.reveal())
+    dst.write(prefix + header)
+    buffer = bytearray()
+    total = 0
+    for piece in chunks:
+        total += len(piece)
+        buffer += piece
+        while len(buffer) >= chunk_size:
+            record = bytes(buffer[:chunk_size])
+            del buffer[:chunk_size]
+            dst.write(
+                sodium.crypto_secretstream_xchacha20poly1305_push(
+                    state, record, aad, _TAG_MESSAGE
+                )
+            )
+    dst.write(
+        sodium.crypto_secretstream_xchacha20poly1305_push(
+            state, bytes(buffer), aad, _TAG_FINAL
+        )
+    )
+    return total
+
+
+def decrypt_stream(
+    key: ReportKey, src: BinaryIO, *, report_id: str, purpose: str
+) -> Iterator[bytes]:
+    """Yield the plaintext of a stream made by :func:`encrypt_stream`, chunk by chunk.
+
+    Each chunk is authenticated before it is yielded. A stream that stops before
+    its final record, has bytes after it, or whose records were swapped raises
+    :class:`DecryptionError` (after the chunks that did authenticate).
+    """
+    prefix = _read_exactly(src, _STREAM_PREFIX.size)
+    if len(prefix) != _STREAM_PREFIX.size:
+        raise DecryptionError("stream too short")
+    magic, chunk_size = _STREAM_PREFIX.unpack(prefix)
+    if magic != _STREAM_MAGIC or not 1 <= chunk_size <= _MAX_CHUNK_SIZE:
+        raise DecryptionError("not an encrypted stream")
+    header = _read_exactly(src, _SS_HEADER)
+    if len(header) != _SS_HEADER:
+        raise DecryptionError("stream too short")
+    aad = _stream_ad(report_id, purpose, prefix)
+    state = sodium.crypto_secretstream_xchacha20poly1305_state()
+    try:
+        sodium.crypto_secretstream_xchacha20poly1305_init_pull(
+            state, header, key.reveal()
+        )
+    except nacl.exceptions.CryptoError:
+        raise DecryptionError("stream header rejected") from None
+    record_size = chunk_size + _SS_ABYTES
+    while True:
+        record = _read_exactly(src, record_size)
+        if len(record) < _SS_ABYTES:
+            raise DecryptionError("stream truncated")
+        try:
+            plain, tag = sodium.crypto_secretstream_xchacha20poly1305_pull(
+                state, record, aad
+            )
+        except nacl.exceptions.CryptoError:
+            raise DecryptionError("stream record failed to authenticate") from None
+        full = len(record) == record_size
+        if tag == _TAG_FINAL:
+            if full or src.read(1):
+                raise DecryptionError("data after the end of the stream")
+            if plain:
+                yield plain
+            return
+        if tag != _TAG_MESSAGE or not full:
+            raise DecryptionError("stream truncated")
+        yield plain
+
+
+def reencrypt_stream(
+    old: ReportKey,
+    new: ReportKey,
+    src: BinaryIO,
+    dst: BinaryIO,
+    *,
+    report_id: str,
+    purpose: str,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+) -> int:
+    """Decrypt under ``old`` and encrypt under ``new``, chunk by chunk (rotation).
+
+    Plaintext only passes through memory, one chunk at a time, never to disk.
+    """
+    return encrypt_stream(
+        new,
+        decrypt_stream(old, src, report_id=report_id, purpose=purpose),
+        dst,
+        report_id=report_id,
+        purpose=purpose,
+        chunk_size=chunk_size,
+    )
+
+
+# --- wrapping the report key to recipients --------------------------------------------
+
+
+def _wrap_plaintext(key: ReportKey, report_id: str) -> bytes:
+    return _ad(b"wrap", report_id.encode()) + key.reveal()
+
+
+def wrap_for_recipient(key: ReportKey, public_key: bytes, *, report_id: str) -> bytes:
+    """Seal the report key (bound to ``report_id``) to an X25519 public key.
+
+    A sealed box is anonymous public-key encryption: an ephemeral key pair per
+    wrap, so only the holder of the matching private key can open it, and the
+    wrapped key says nothing about who wrapped it.
+    """
+    box = nacl.public.SealedBox(nacl.public.PublicKey(public_key))
+    return bytes(box.encrypt(_wrap_plaintext(key, report_id)))
+
+
+def unwrap_for_recipient(
+    wrapped: bytes, private_key: RecipientPrivateKey, *, report_id: str
+) -> ReportKey:
+    """Open a wrapped report key; :class:`DecryptionError` if not ours or not this report."""
+    box = nacl.public.SealedBox(nacl.public.PrivateKey(private_key.reveal()))
+    try:
+        plain = box.decrypt(wrapped)
+    except (nacl.exceptions.CryptoError, TypeError, ValueError):
+        raise DecryptionError("wrapped key rejected") from None
+    expected = _ad(b"wrap", report_id.encode())
+    if len(plain) != len(expected) + KEY_BYTES or not hmac.compare_digest(
+        plain[: len(expected)], expected
+    ):
+        raise DecryptionError("wrapped key belongs to another report")
+    return ReportKey(plain[len(expected) :])
+
+
+def rotate_sealed(
+    old: ReportKey,
+    new: ReportKey,
+    blob: bytes,
+    *,
+    report_id: str,
+    purpose: str,
+) -> bytes:
+    """Re-encrypt one sealed item from ``old`` to ``new`` (part of key rotation).
+
+    Rotation as a whole: generate a new :class:`ReportKey`, pass every sealed item
+    through this function and every file through :func:`reencrypt_stream`, wrap
+    the new key to the remaining recipients only, then discard every old wrap.
+    """
+    plain = open_sealed(old, blob, report_id=report_id, purpose=purpose)
+    return seal(new, plain, report_id=report_id, purpose=purpose)
+
+
+# --- recipient private keys under their own secret (Argon2id) -------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class KeyParams:
+    """Argon2id cost: ``opslimit`` passes over ``memlimit`` bytes of memory."""
+
+    opslimit: int
+    memlimit: int
+
+
+KEY_PARAMS_DEFAULT = KeyParams(opslimit=3, memlimit=128 * 1024 * 1024)
+"""About 0.2 s and 128 MiB on the reference 2-core machine: paid once per unlock."""
+
+_KEY_PARAMS_FLOOR = KeyParams(
+    opslimit=argon2id.OPSLIMIT_MIN, memlimit=argon2id.MEMLIMIT_MIN
+)
+_KEY_PARAMS_CEILING = KeyParams(opslimit=16, memlimit=1024 * 1024 * 1024)
+_PROTECTED = struct.Struct(">BIQ16s")  # version, opslimit, memlimit, salt
+
+
+def new_recipient_key() -> RecipientPrivateKey:
+    """A fresh X25519 key pair for a recipient; store its public half in clear."""
+    return RecipientPrivateKey.generate()
+
+
+def protect_private_key(
+    private_key: RecipientPrivateKey,
+    secret: bytes,
+    *,
+    params: KeyParams = KEY_PARAMS_DEFAULT,
+) -> bytes:
+    """Encrypt a private key under Argon2id(``secret``); parameters stored alongside.
+
+    Layout: version | opslimit | memlimit | salt | nonce | AEAD ciphertext. The
+    header and the public key are the associated data, so changing a parameter or
+    pairing the blob with another public key makes it fail to open.
+    """
+    if not secret:
+        raise ValueError("the secret must not be empty")
+    salt = nacl.utils.random(argon2id.SALTBYTES)
+    header = _PROTECTED.pack(_VERSION, params.opslimit, params.memlimit, salt)
+    kek = argon2id.kdf(
+        KEY_BYTES,
+        secret,
+        salt,
+        opslimit=params.opslimit,
+        memlimit=params.memlimit,
+        encoder=RawEncoder,
+    )
+    nonce = nacl.utils.random(_AEAD_NONCE)
+    aad = _ad(b"private-key", header, private_key.public_key)
+    body = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
+        private_key.reveal(), aad, nonce, kek
+    )
+    return header + nonce + body
+
+
+def protected_key_params(blob: bytes) -> KeyParams:
+    """The Argon2id parameters a protected key was made with (to decide on re-protecting)."""
+    if len(blob) < _PROTECTED.size:
+        raise DecryptionError("not a protected key")
+    _version, opslimit, memlimit, _salt = _PROTECTED.unpack(blob[: _PROTECTED.size])
+    return KeyParams(opslimit=opslimit, memlimit=memlimit)
+
+
+def unlock_private_key(
+    blob: bytes, secret: bytes, *, public_key: bytes
+) -> RecipientPrivateKey:
+    """Recover a private key with its owner's secret; :class:`DecryptionError` if wrong.
+
+    Parameters outside the floor and ceiling are refused before any work is done,
+    so an edited row can neither weaken the derivation nor exhaust the server.
+    """
+    size = _PROTECTED.size + _AEAD_NONCE + KEY_BYTES + _AEAD_TAG
+    if len(blob) != size:
+        raise DecryptionError("not a protected key")
+    header = blob[: _PROTECTED.size]
+    version, opslimit, memlimit, salt = _PROTECTED.unpack(header)
+    if (
+        version != _VERSION
+        or not _KEY_PARAMS_FLOOR.opslimit <= opslimit <= _KEY_PARAMS_CEILING.opslimit
+        or not _KEY_PARAMS_FLOOR.memlimit <= memlimit <= _KEY_PARAMS_CEILING.memlimit
+    ):
+        raise DecryptionError("protected key parameters out of range")
+    kek = argon2id.kdf(
+        KEY_BYTES,
+        secret,
+        salt,
+        opslimit=opslimit,
+        memlimit=memlimit,
+        encoder=RawEncoder,
+    )
+    nonce = blob[_PROTECTED.size : _PROTECTED.size + _AEAD_NONCE]
+    body = blob[_PROTECTED.size + _AEAD_NONCE :]
+    aad = _ad(b"private-key", header, public_key)
+    try:
+        raw = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(body, aad, nonce, kek)
+    except nacl.exceptions.CryptoError:
+        raise DecryptionError("wrong secret") from None
+    key = RecipientPrivateKey(raw)
+    if not hmac.compare_digest(key.public_key, public_key):
+        raise DecryptionError("key does not match its public half")
+    return key
+
+
+# --- the company recovery kit ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RecoveryKit:
+    """A recovery key pair: the public half is stored, the text is printed once.
+
+    ``text`` is the private key as 52 Crockford base32 characters in groups, plus
+    a 4-character checksum (keyed BLAKE2b over the key) so a mistyped kit is
+    caught before any unwrap is attempted. It is never stored by the server.
+    """
+
+    public_key: bytes
+    text: str
+
+    def __repr__(self) -> str:
+        return f"RecoveryKit(public_key={self.public_key.hex()}, text=<redacted>)"
+
+
+def _kit_checksum(raw: bytes) -> str:
+    digest = nacl.hash.blake2b(
+        raw, digest_size=16, person=b"ovs-recovery-kit", encoder=RawEncoder
+    )
+    return _b32encode(int.from_bytes(digest[:3], "big") >> 4, 4)
+
+
+def new_recovery_kit() -> RecoveryKit:
+    """Generate the company recovery key pair; return the private half only as text."""
+    key = RecipientPrivateKey.generate()
+    raw = key.reveal()
+    body = _b32encode(int.from_bytes(raw, "big"), 52) + _kit_checksum(raw)
+    groups = [body[i : i + 4] for i in range(0, len(body), 4)]
+    return RecoveryKit(public_key=key.public_key, text=" ".join(groups))
+
+
+def recovery_key_from_kit(text: str) -> RecipientPrivateKey:
+    """Parse a typed recovery kit; :class:`ValueError` on a typo (checksum mismatch)."""
+    cleaned = _clean_base32(text)
+    if len(cleaned) != 56:
+        raise ValueError("a recovery kit has 56 characters")
+    value = _b32decode(cleaned[:52])
+    if value >> 256:
+        raise ValueError("not a recovery kit")
+    raw = value.to_bytes(32, "big")
+    if not hmac.compare_digest(_kit_checksum(raw), cleaned[52:]):
+        raise ValueError("the recovery kit has a typo")
+    return RecipientPrivateKey(raw)
+
+
+# --- receipts -----------------------------------------------------------------------
+
+RECEIPT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+"""Crockford's base32: no I, L, O or U, so nothing looks like anything else."""
+RECEIPT_BITS = 100
+RECEIPT_LENGTH = RECEIPT_BITS // 5  # 20 characters
+_CONFUSABLE = str.maketrans({"I": "1", "L": "1", "O": "0"})
+_SEPARATORS = str.maketrans("", "", " -_.\t\r\n\u00a0\u2010\u2011\u2012\u2013\u2014")
+_KDF_CONTEXT = b"ovsrcpt1"
+_SUBKEY_AUTH = 1
+_SUBKEY_WRAP = 2
+
+
+def _b32encode(value: int, length: int) -> str:
+    chars = []
+    for _ in range(length):
+        chars.append(RECEIPT_ALPHABET[value & 31])
+        value >>= 5
+    return "".join(reversed(chars))
+
+
+def _b32decode(text: str) -> int:
+    value = 0
+    for char in text:
+        value = (value << 5) | RECEIPT_ALPHABET.index(char)
+    return value
+
+
+def _clean_base32(text: str) -> str:
+    cleaned = text.upper().translate(_SEPARATORS).translate(_CONFUSABLE)
+    if any(char not in RECEIPT_ALPHABET for char in cleaned):
+        raise InvalidReceipt("unexpected character")
+    return cleaned
+
+
+def new_receipt() -> str:
+    """100 bits from the operating system's CSPRNG, as 4 groups of 5 characters."""
+    return format_receipt(_b32encode(secrets.randbits(RECEIPT_BITS), RECEIPT_LENGTH))
+
+
+def format_receipt(canonical: str) -> str:
+    """``ABCDEFGHJK...`` → ``ABCDE-FGHJK-...`` for display."""
+    return "-".join(canonical[i : i + 5] for i in range(0, len(canonical), 5))
+
+
+def normalise_receipt(text: str) -> str:
+    """The canonical 20 characters of a typed receipt, or :class:`InvalidReceipt`.
+
+    Forgives case, spaces, hyphens and dashes of any kind, and the letters people
+    type for digits (I and L for 1, O for 0). Never more than 200 characters are
+    looked at, so a huge input costs nothing.
+    """
+    if len(text) > 200:
+        raise InvalidReceipt("too long")
+    cleaned = _clean_base32(text)
+    if len(cleaned) != RECEIPT_LENGTH:
+        raise InvalidReceipt("a receipt has 20 characters")
+    return cleaned
+
+
+def kdf_derive(master: bytes, subkey_id: int, context: bytes, size: int = 32) -> bytes:
+    """libsodium's ``crypto_kdf_blake2b_derive_from_key``, through PyNaCl's BLAKE2b.
+
+    PyNaCl does not bind ``crypto_kdf_*``; this is the same construction (keyed
+    BLAKE2b with the subkey id in the salt and the context in the personalisation),
+    checked against libsodium's own test vectors in the tests.
+    """
+    if len(master) != 32 or len(context) != 8 or not 16 <= size <= 64:
+        raise ValueError("kdf_derive: 32-byte key, 8-byte context, 16..64 bytes out")
+    salt = subkey_id.to_bytes(8, "little") + bytes(8)
+    person = context + bytes(8)
+    return nacl.hash.blake2b(
+        b"", digest_size=size, key=master, salt=salt, person=person, encoder=RawEncoder
+    )
+
+
+class ReceiptKeys:
+    """What a receipt yields: an authenticator and a key that wraps the report key."""
+
+    __slots__ = ("auth_id", "wrap_key")
+
+    def __init__(self, auth_id: bytes, wrap_key: bytes) -> None:
+        self.auth_id = auth_id
+        self.wrap_key = wrap_key
+
+    def __repr__(self) -> str:
+        return "ReceiptKeys(<redacted>)"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        raise TypeError("ReceiptKeys must not be serialised")
+
+
+def receipt_keys(receipt: str) -> ReceiptKeys:
+    """Derive the authenticator and the reporter's wrapping key from a receipt.
+
+    Extract: unkeyed BLAKE2b-256 of the canonical receipt (domain-separated by its
+    personalisation) gives a uniform 32-byte master key; expand: libsodium's KDF
+    with two subkey ids. The receipt carries 100 bits of entropy, so no slow hash
+    is needed; a memory-hard one here would only hand attackers a DoS lever.
+    """
+    canonical = normalise_receipt(receipt)
+    master = nacl.hash.blake2b(
+        canonical.encode("ascii"),
+        digest_size=32,
+        person=b"ovs-receipt-v1\x00\x00",
+        encoder=RawEncoder,
+    )
+    return ReceiptKeys(
+        auth_id=kdf_derive(master, _SUBKEY_AUTH, _KDF_CONTEXT),
+        wrap_key=kdf_derive(master, _SUBKEY_WRAP, _KDF_CONTEXT),
+    )
+
+
+def receipt_verifier(keys: ReceiptKeys, pepper: bytes) -> bytes:
+    """The only thing stored about a receipt: keyed BLAKE2b(pepper, auth id).
+
+    The pepper lives in the settings, not the database, so a database dump is
+    not an oracle to test receipts against. One hash and one indexed lookup: a
+    wrong guess costs the server microseconds.
+    """
+    if len(pepper) < 32:
+        raise ValueError("the receipt pepper needs at least 32 bytes")
+    return nacl.hash.blake2b(
+        keys.auth_id,
+        digest_size=32,
+        key=pepper[:64],
+        person=b"ovs-rcpt-verify\x00",
+        encoder=RawEncoder,
+    )
+
+
+def wrap_for_reporter(key: ReportKey, keys: ReceiptKeys, *, report_id: str) -> bytes:
+    """Wrap the report key under the receipt's key, so the reporter can read replies."""
+    nonce = nacl.utils.random(_AEAD_NONCE)
+    aad = _ad(b"reporter-wrap", report_id.encode())
+    body = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
+        key.reveal(), aad, nonce, keys.wrap_key
+    )
+    return bytes([_VERSION]) + nonce + body
+
+
+def unwrap_for_reporter(
+    wrapped: bytes, keys: ReceiptKeys, *, report_id: str
+) -> ReportKey:
+    """Open the reporter's wrap; :class:`DecryptionError` for another receipt or report."""
+    if (
+        len(wrapped) != 1 + _AEAD_NONCE + KEY_BYTES + _AEAD_TAG
+        or wrapped[0] != _VERSION
+    ):
+        raise DecryptionError("not a reporter wrap")
+    nonce, body = wrapped[1 : 1 + _AEAD_NONCE], wrapped[1 + _AEAD_NONCE :]
+    aad = _ad(b"reporter-wrap", report_id.encode())
+    try:
+        raw = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+            body, aad, nonce, keys.wrap_key
+        )
+    except nacl.exceptions.CryptoError:
+        raise DecryptionError("reporter wrap rejected") from None
+    return ReportKey(raw)
