@@ -442,3 +442,30 @@ def test_entries_must_be_tables():
         + '[charter]\ncompany = "C"\nversion = "v"\nadopted_on = 2026-01-01\n'
     )
     assert {p.path for p in problems} == {"sections[0]", "obligations[0]"}
+
+
+@pytest.mark.parametrize(
+    ("old", "path", "line"),
+    [
+        ('id = "meetings"\n', "sections[0].id", 8),
+        (
+            'kind = "recurring"\ncadence = { type = "at_least_per_fiscal_year", n = 4 }\n',
+            "obligations[0].kind",
+            16,
+        ),
+        (
+            'section = "meetings"\ntitle = "Charter review"\n',
+            "obligations[1].section",
+            27,
+        ),
+        ('clause = "It reviews this charter annually."\n', "obligations[1].clause", 27),
+        ('check = "annual_occurrence"\n', "obligations[1].check", 27),
+        ('id = "AC-CHR-02"\n', "obligations[1].id", 27),
+    ],
+)
+def test_each_missing_field_is_named(old, path, line):
+    assert old in VALID
+    problems = refusal(VALID.replace(old, "", 1))
+    assert (path, line, "required field is missing") in [
+        (p.path, p.line, p.message) for p in problems
+    ]

@@ -288,3 +288,16 @@ def test_planned_state_kinds_are_not_invented():
     ]
     outcome = forecast(OSS, [], plan=plan, as_of=d("2026-09-01"), calendar=CALENDAR)
     assert outcome.result("AC-MEM-01").status is Status.INSUFFICIENT_DATA
+
+
+def test_what_is_done_this_year_is_not_planned_again():
+    done = [*HISTORY, fact("charter.reviewed", "2026-03-01")]
+    plan = plan_year(
+        OSS,
+        done,
+        fiscal_year=2026,
+        meetings=MEETINGS,
+        as_of=d("2026-09-01"),
+        calendar=CALENDAR,
+    )
+    assert not any(i.obligation == "AC-CHR-02" for m in plan.meetings for i in m.items)
