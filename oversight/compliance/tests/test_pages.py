@@ -329,3 +329,14 @@ def test_evidence_documents_are_served_only_to_readers(charter, record, client_f
         .status_code
         == 404
     )
+
+
+@pytest.mark.parametrize("rows", [1, 40])
+def test_dashboard_query_count_does_not_grow_with_evidence(
+    rows, charter, record, client_for, django_assert_max_num_queries
+):
+    for index in range(rows):
+        record("meeting.held", f"2026-{1 + index % 10:02}-{1 + index // 10:02}")
+    client = client_for("ada")
+    with django_assert_max_num_queries(16):
+        assert client.get("/compliance/").status_code == 200
