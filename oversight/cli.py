@@ -36,6 +36,10 @@ VERBS: dict[str, tuple[str, str]] = {
         "charter",
         "charter import|show|diff|coverage: charter files and stored versions",
     ),
+    "run-compliance": (
+        "run_compliance",
+        "store today's evaluation run for every company (idempotent)",
+    ),
     "send-reminders": (
         "send_reminders",
         "email reminders ahead of due dates and the weekly digest (idempotent)",

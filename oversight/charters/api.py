@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from oversight.accounts.permissions import can
 from oversight.api.auth import caller
@@ -89,6 +89,23 @@ def _out(v: CharterVersion) -> dict[str, object]:
 def versions(request: HttpRequest) -> list[dict[str, object]]:
     _require(request)
     return [_out(v) for v in queries.versions_of(caller(request).company)]
+
+
+class InForceQuery(Schema):
+    on: date
+
+
+@router.get(
+    "/in-force",
+    response={200: VersionOut, 401: Error, 403: Error, 404: Error, 422: Error},
+    summary="The version in force on a date",
+)
+def in_force(request: HttpRequest, query: Query[InForceQuery]) -> dict[str, object]:
+    _require(request)
+    version = queries.version_in_force(caller(request).company, query.on)
+    if version is None:
+        raise Http404
+    return _out(version)
 
 
 @router.get(

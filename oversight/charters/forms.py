@@ -44,6 +44,14 @@ class ApproveForm(forms.Form):
     )
 
 
+class OnForm(forms.Form):
+    on = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        label="In force on",
+    )
+
+
 class DiffForm(forms.Form):
     old = forms.IntegerField(min_value=1)
     new = forms.IntegerField(min_value=1)

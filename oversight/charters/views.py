@@ -14,7 +14,7 @@ from oversight.accounts import queries as access
 from oversight.accounts.http import AuthenticatedHttpRequest
 from oversight.accounts.permissions import can
 from oversight.charters import queries, services
-from oversight.charters.forms import ApproveForm, DiffForm, ImportForm
+from oversight.charters.forms import ApproveForm, DiffForm, ImportForm, OnForm
 from oversight.charters.models import CharterVersion
 from oversight.rules.charter.coverage import coverage as coverage_of
 from oversight.rules.charter.diff import diff as diff_of
@@ -28,13 +28,19 @@ def _version(request: AuthenticatedHttpRequest, pk: int, action: str) -> Charter
 @login_required
 def version_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     company = access.company_for(request, "charters.view")
-    in_force = queries.version_in_force(company, access.company_today(company))
+    form = OnForm(request.GET or None)
+    on = (form.cleaned_data["on"] if form.is_valid() else None) or access.company_today(
+        company
+    )
+    in_force = queries.version_in_force(company, on)
     return render(
         request,
         "charters/version_list.html",
         {
             "versions": queries.versions_of(company),
             "in_force": in_force,
+            "on": on,
+            "on_form": form,
             "can_import": can(request.roles, "charters.import"),
             "diff_form": DiffForm(),
         },

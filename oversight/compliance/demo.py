@@ -2,8 +2,8 @@
 
 Four quarterly meetings a year, each covering its share of the charter's duties, as a
 committee secretary would record them until the registers supply their own records.
-This year's stockholder ratification vote is not yet recorded, so the dashboard shows
-something due.
+This year's review of the charter is left for the year's last weeks, so the dashboard
+shows something due.
 """
 
 from __future__ import annotations
@@ -121,12 +121,14 @@ def populate(company: Company, personas: dict[str, User], *, today: date) -> Non
                     note="The chair reported the committee's activities to the board.",
                 )
             for kind in kinds:
+                if year == current and kind == "charter.reviewed":
+                    continue  # left for the year's last weeks
                 _record(company, fay, kind, day, meeting=name)
-            if months == 4 and year < current:
+            if months == 4 and day + timedelta(days=20) <= today:
                 _record(
                     company,
                     fay,
                     "auditor.ratified",
                     day + timedelta(days=20),
-                    note="Annual meeting of stockholders ratified the auditor.",
+                    note="The annual meeting of stockholders ratified the auditor.",
                 )

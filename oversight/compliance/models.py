@@ -118,6 +118,13 @@ class EvaluationRun(models.Model):
 
     class Meta:
         ordering = ("company", "-created_at")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["company", "as_of"],
+                condition=Q(created_by__isnull=True, known_at__isnull=True),
+                name="%(app_label)s_%(class)s_one_scheduled_run_a_day",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.company} as of {self.as_of} ({self.missed} missed)"

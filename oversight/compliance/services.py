@@ -202,6 +202,30 @@ def set_cadence(
     return choice
 
 
+def run_scheduled(*, today: date | None = None) -> int:
+    """Store one scheduled run per company with a charter in force, once a day.
+
+    Several schedulers may run at once: the database keeps one scheduled run per company
+    and day (a conditional unique constraint), so a second attempt is simply skipped.
+    """
+    stored = 0
+    for company in Company.objects.all():
+        day = today or company_today(company)
+        if EvaluationRun.objects.filter(
+            company=company, as_of=day, created_by=None, known_at=None
+        ).exists():
+            continue
+        try:
+            with transaction.atomic():
+                run_evaluation(company, actor=None, as_of=day)
+        except ValidationError:
+            continue  # no charter in force
+        except IntegrityError:
+            continue  # another scheduler stored today's run first
+        stored += 1
+    return stored
+
+
 # --- reminders and the weekly digest ------------------------------------------------
 
 

@@ -45,9 +45,19 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     company = access.company_for(request, "compliance.view")
     form, as_of, known_at = _when(request, company)
     board = queries.dashboard_for(company, as_of=as_of, known_at=known_at)
-    context = {"board": board, "form": form, "known_at": known_at}
+    context = {
+        "board": board,
+        "form": form,
+        "known_at": known_at,
+        "can_run": can(request.roles, "compliance.run"),
+    }
     status = 400 if request.GET and not form.is_valid() else 200
-    return render(request, "compliance/dashboard.html", context, status=status)
+    template = (
+        "compliance/_board.html"
+        if request.headers.get("HX-Request")
+        else "compliance/dashboard.html"
+    )
+    return render(request, template, context, status=status)
 
 
 @login_required

@@ -82,6 +82,27 @@ def test_the_version_in_force_on_any_date(company, personas, oss_source, oss_ver
     assert queries.version_in_force(company, date(2027, 2, 1)) == newer
 
 
+def test_the_list_answers_which_version_was_in_force(
+    company, personas, oss_source, oss_version, client_for
+):
+    services.import_charter(
+        company, actor=personas["fay"], source=amended(oss_source, "2027")
+    )
+    client = client_for("ben")
+    assert (
+        "In force on 31 Jan 2027: <a"
+        in client.get("/charters/?on=2027-01-31").content.decode()
+    )
+    assert (
+        "version as received" in client.get("/charters/?on=2027-01-31").content.decode()
+    )
+    assert "version 2027" in client.get("/charters/?on=2027-02-01").content.decode()
+    assert (
+        "No charter version was in force on 1 Jan 2000"
+        in client.get("/charters/?on=2000-01-01").content.decode()
+    )
+
+
 def test_board_approval_is_recorded_once(oss_version, personas):
     with pytest.raises(ValidationError):
         services.approve_version(
@@ -395,6 +416,11 @@ def test_api_versions_and_coverage(oss_version, personas, company):
     cov = client.get(f"/api/v1/charters/versions/{oss_version.pk}/coverage").json()
     assert (cov["percent"], cov["total"]) == (100.0, 27)
     assert client.get("/api/v1/charters/versions/999999").status_code == 404
+    assert (
+        client.get("/api/v1/charters/in-force?on=2020-01-01").json()["label"]
+        == "as received"
+    )
+    assert client.get("/api/v1/charters/in-force?on=2000-01-01").status_code == 404
     refused = _api(personas, company, "ivy").get("/api/v1/charters/versions")
     assert refused.status_code == 403
 

@@ -350,3 +350,28 @@ def test_the_oversight_script_maps_check(company, charter, monkeypatch):
     )
     cli.main(["check", "--company", company.slug])
     assert seen == [["oversight", "check_charter", "--company", company.slug]]
+
+
+def test_scheduled_runs_are_stored_once_a_day(company, charter, other_company, capsys):
+    call_command("run_compliance", "--today", "2026-11-20")
+    assert "1 run(s) stored" in capsys.readouterr().out  # Northwind has no charter
+    assert services.run_scheduled(today=date(2026, 11, 20)) == 0
+    assert EvaluationRun.objects.filter(company=company).count() == 1
+    assert services.run_scheduled(today=date(2026, 11, 21)) == 1
+    with pytest.raises(CommandError):
+        call_command("run_compliance", "--today", "later")
+
+
+def test_the_database_refuses_a_second_scheduled_run_for_a_day(
+    company, charter, monkeypatch
+):
+    from django.db.models import QuerySet
+
+    services.run_scheduled(today=date(2026, 11, 20))
+    # a scheduler that checked before the other stored its run
+    monkeypatch.setattr(QuerySet, "exists", lambda self: False)
+    assert services.run_scheduled(today=date(2026, 11, 20)) == 0
+    assert (
+        EvaluationRun.objects.filter(company=company, as_of=date(2026, 11, 20)).count()
+        == 1
+    )

@@ -63,6 +63,11 @@ def test_dashboard_shows_every_duty_by_quarter(charter, record, client_for):
     assert "1 of 4 meetings held in FY2026" in content
     assert "AC-PRE-06" in content  # missed: no pre-approval policy on record
     assert "Due in the next 90 days" in content
+    assert "Store a reproducible run" in content
+    assert (
+        "Store a reproducible run"
+        not in client_for("ben").get("/compliance/").content.decode()
+    )
 
 
 def test_dashboard_as_of_and_as_known_at(charter, record, client_for):
@@ -329,3 +334,24 @@ def test_evidence_documents_are_served_only_to_readers(charter, record, client_f
         .status_code
         == 404
     )
+
+
+@pytest.mark.parametrize("rows", [1, 40])
+def test_dashboard_query_count_does_not_grow_with_evidence(
+    rows, charter, record, client_for, django_assert_max_num_queries
+):
+    for index in range(rows):
+        record("meeting.held", f"2026-{1 + index % 10:02}-{1 + index // 10:02}")
+    client = client_for("ada")
+    with django_assert_max_num_queries(16):
+        assert client.get("/compliance/").status_code == 200
+
+
+def test_dashboard_answers_htmx_with_the_board_only(charter, client_for):
+    partial = client_for("ada").get(
+        "/compliance/?as_of=2026-06-30", headers={"HX-Request": "true"}
+    )
+    assert partial.status_code == 200
+    content = partial.content.decode()
+    assert "as of 30 Jun 2026" in content
+    assert "<html" not in content

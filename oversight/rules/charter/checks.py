@@ -257,7 +257,7 @@ def check_count_per_fiscal_year(
         used.extend(held)
         short += max(0, need - len(held))
         worst_short = max(worst_short, need - len(held))
-        parts.append(f"{len(held)} of {need} {noun(kind, need)} held")
+        parts.append(f"{len(held)} of {need} {noun(kind, max(need, len(held)))} held")
     summary = "; ".join(parts) + f" in {ctx.label}"
     if short <= 0:
         return Result(obligation.id, Status.MET, summary, _evidence(used))
