@@ -257,4 +257,9 @@ def test_write_endpoints(api, director, today, committee) -> None:
 
 def test_openapi_documents_the_committee_endpoints(committee) -> None:
     paths = Client().get("/api/v1/openapi.json").json()["paths"]
-    assert {f"{API}/status", f"{API}/whatif", f"{API}/determinations", f"{API}/directors/{{pk}}/facts"} <= set(paths)
+    assert {
+        f"{API}/status",
+        f"{API}/whatif",
+        f"{API}/determinations",
+        f"{API}/directors/{{pk}}/facts",
+    } <= set(paths)
