@@ -855,6 +855,21 @@ def _change_days(
     return sorted((d for d in days if floor < d <= before), reverse=True)
 
 
+def register_change_days(register: Register, floor: date, before: date) -> list[date]:
+    """Days in ``floor+1..before`` on which the committee's standing could change, oldest
+    first: any director's verdict, a seat beginning or ending, an annual meeting passing."""
+    days: set[date] = set()
+    for director in register.directors:
+        days.update(_change_days(register, director, floor, before))
+    for seat in register.memberships:
+        days.add(seat.period.start)
+        if seat.period.end is not None:
+            days.add(seat.period.end + ONE_DAY)
+            days.add(add_years(seat.period.start, EXCEPTION_YEARS) + ONE_DAY)
+    days.update(m + ONE_DAY for m in register.company.annual_meetings)
+    return sorted(d for d in days if floor < d <= before)
+
+
 def _last_passing_day(
     holds: Callable[[date], bool], boundaries: list[date], floor: date
 ) -> date | None:
