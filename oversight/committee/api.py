@@ -363,3 +363,147 @@ def disclosure_draft(request: HttpRequest, q: Query[AsOf]) -> list[Paragraph]:
     return [
         Paragraph(heading=h, text=t) for h, t in disclosure.draft(report, company.name)
     ]
+
+
+class ListingIn(Schema):
+    listing_date: date | None = None
+    registration_effective: date | None = None
+    ipo: bool = False
+    min_members: int = Field(3, ge=1, le=20)
+    max_audit_committees: int | None = Field(3, ge=1, le=20)
+    requires_acfe: bool = True
+
+
+@router.put(
+    "/listing",
+    response={200: Created, 400: Error, 401: Error, 403: Error, 422: Error},
+    summary="The listing dates and the charter's composition settings",
+)
+def set_listing(request: HttpRequest, body: ListingIn) -> Created:
+    company = _require(request, "committee.manage")
+    return Created(
+        id=services.set_listing(company, actor=caller(request).user, **body.dict()).pk
+    )
+
+
+class AnnualMeetingIn(Schema):
+    held_on: date
+
+
+@router.post(
+    "/annual-meetings",
+    response={201: Created, 400: Error, 401: Error, 403: Error, 422: Error},
+    summary="Add an annual meeting of shareholders",
+)
+def add_annual_meeting(request: HttpRequest, body: AnnualMeetingIn) -> Status[Created]:
+    company = _require(request, "committee.manage")
+    return Status(
+        201,
+        Created(
+            id=services.add_annual_meeting(
+                company, actor=caller(request).user, held_on=body.held_on
+            ).pk
+        ),
+    )
+
+
+class RevenueIn(Schema):
+    fiscal_year: int = Field(..., ge=1900, le=2200)
+    amount: Decimal
+
+
+@router.post(
+    "/revenues",
+    response={201: Created, 400: Error, 401: Error, 403: Error, 422: Error},
+    summary="The company's consolidated gross revenues for a fiscal year",
+)
+def record_company_revenue(request: HttpRequest, body: RevenueIn) -> Status[Created]:
+    company = _require(request, "committee.manage")
+    row = services.record_company_revenue(
+        company,
+        actor=caller(request).user,
+        fiscal_year=body.fiscal_year,
+        amount=body.amount,
+    )
+    return Status(201, Created(id=row.pk))
+
+
+class OrganisationIn(Schema):
+    name: str
+    sole_proprietorship: bool = False
+
+
+@router.post(
+    "/organisations",
+    response={201: Created, 400: Error, 401: Error, 403: Error, 422: Error},
+    summary="Add an organisation",
+)
+def create_organisation(request: HttpRequest, body: OrganisationIn) -> Status[Created]:
+    company = _require(request, "committee.manage")
+    org = services.create_organisation(
+        company, actor=caller(request).user, **body.dict()
+    )
+    return Status(201, Created(id=org.pk))
+
+
+def _organisation(company: Any, pk: int) -> m.Organisation:
+    org = m.Organisation.objects.filter(company=company, pk=pk).first()
+    if org is None:
+        raise ValidationError(f"No organisation {pk} in this company.")
+    return org
+
+
+@router.post(
+    "/organisations/{pk}/revenues",
+    response={201: Created, 400: Error, 401: Error, 403: Error, 422: Error},
+    summary="An organisation's revenues for a fiscal year",
+)
+def record_organisation_revenue(
+    request: HttpRequest, pk: int, body: RevenueIn
+) -> Status[Created]:
+    company = _require(request, "committee.manage")
+    row = services.record_organisation_revenue(_organisation(company, pk), actor=caller(request).user,
+                                               fiscal_year=body.fiscal_year, amount=body.amount)  # fmt: skip
+    return Status(201, Created(id=row.pk))
+
+
+class PaymentIn(Schema):
+    fiscal_year: int | None = Field(None, ge=1900, le=2200)
+    direction: str
+    amount: Decimal
+    category: str = "other"
+    paid_on: date | None = None
+    exempt: str = ""
+
+
+@router.post(
+    "/organisations/{pk}/payments",
+    response={201: Created, 400: Error, 401: Error, 403: Error, 422: Error},
+    summary="A payment between the company and an organisation",
+)
+def record_payment(request: HttpRequest, pk: int, body: PaymentIn) -> Status[Created]:
+    company = _require(request, "committee.manage")
+    row = services.record_payment(
+        _organisation(company, pk), actor=caller(request).user, **body.dict()
+    )
+    return Status(201, Created(id=row.pk))
+
+
+class FamilyIn(Schema):
+    name: str
+    relationship: str
+    minor: bool = False
+    shares_home: bool = False
+
+
+@router.post(
+    "/directors/{pk}/family",
+    response={201: Created, 400: Error, 401: Error, 403: Error, 422: Error},
+    summary="Declare a Family Member",
+)
+def add_family_member(request: HttpRequest, pk: int, body: FamilyIn) -> Status[Created]:
+    company = _require(request, "committee.manage")
+    member = services.add_family_member(
+        _director(company, pk), actor=caller(request).user, **body.dict()
+    )
+    return Status(201, Created(id=member.pk))

@@ -2,12 +2,13 @@
 
 ``composition.size``, ``composition.independence``, ``composition.literacy`` and
 ``composition.expertise`` are states with attrs ``ok`` (bool) and ``cure_deadline`` (ISO
-date or None), one per stretch of time between changes of the committee's membership
-in the year before ``as_of``, evaluated by ``oversight.rules.composition``.
+date or None) over the year before ``as_of``: a new fact begins on each day one of them
+changes, evaluated by ``oversight.rules.composition``.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from django.utils import timezone
@@ -18,7 +19,7 @@ from oversight.rules.composition.committee import (
     CommitteeReport,
     CommitteeStatus,
     evaluate_committee,
-    membership_timeline,
+    register_change_days,
 )
 from oversight.rules.core import Fact, Verdict
 
@@ -64,16 +65,17 @@ def states(report: CommitteeReport, *, until: date | None, start: date) -> list[
 
 
 def collect_facts(company: Company, *, as_of: date) -> list[Fact]:
+    """The four states over the year before ``as_of``: a new fact wherever one changes."""
     register = load_register(company)
     since = as_of - timedelta(days=366)
-    points = sorted(
-        {s.start for s in membership_timeline(register) if since < s.start <= as_of}
-        | {since}
-    )
-    facts: list[Fact] = []
+    points = [since, *register_change_days(register, since, as_of)]
+    spans: dict[str, list[Fact]] = {kind: [] for kind in KIND_RULES}
     for i, start in enumerate(points):
         end = points[i + 1] - timedelta(days=1) if i + 1 < len(points) else None
-        facts += states(
-            evaluate_committee(register, end or as_of), until=end, start=start
-        )
-    return facts
+        for fact in states(evaluate_committee(register, start), until=end, start=start):
+            previous = spans[fact.kind][-1] if spans[fact.kind] else None
+            if previous is not None and previous.attrs == fact.attrs:
+                spans[fact.kind][-1] = replace(previous, until=end)
+            else:
+                spans[fact.kind].append(fact)
+    return [fact for kind in KIND_RULES for fact in spans[kind]]

@@ -77,7 +77,9 @@ def director_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     pure = register.director(str(director.pk))
     member = assess_member(register, pure, day, register.membership_of(pure.id, day))
     context = {"director": director, "member": member, "form": form, "facts": queries.facts_of(director),
-               "qualification_form": forms.QualificationForm(), "day": day}  # fmt: skip
+               "qualification_form": forms.QualificationForm(), "day": day,
+               "can_manage": can(request.roles, "committee.manage"),
+               "can_determine": can(request.roles, "committee.determine")}  # fmt: skip
     return render(request, "committee/director_detail.html", context)
 
 

@@ -257,4 +257,119 @@ def test_write_endpoints(api, director, today, committee) -> None:
 
 def test_openapi_documents_the_committee_endpoints(committee) -> None:
     paths = Client().get("/api/v1/openapi.json").json()["paths"]
-    assert {f"{API}/status", f"{API}/whatif", f"{API}/determinations", f"{API}/directors/{{pk}}/facts"} <= set(paths)
+    assert {
+        f"{API}/status",
+        f"{API}/whatif",
+        f"{API}/determinations",
+        f"{API}/directors/{{pk}}/facts",
+    } <= set(paths)
+
+
+def test_register_endpoints(api, director, committee) -> None:
+    fay, post = api("fay"), "application/json"
+    assert (
+        api("ben").put(f"{API}/listing", {"ipo": False}, content_type=post).status_code
+        == 403
+    )
+    assert (
+        fay.put(f"{API}/listing", {"ipo": True}, content_type=post).status_code == 400
+    )
+    assert (
+        fay.put(
+            f"{API}/listing",
+            {"listing_date": "2016-05-02", "max_audit_committees": None},
+            content_type=post,
+        ).status_code
+        == 200
+    )
+    assert (
+        fay.post(
+            f"{API}/annual-meetings", {"held_on": "2030-06-10"}, content_type=post
+        ).status_code
+        == 201
+    )
+    assert (
+        fay.post(
+            f"{API}/annual-meetings", {"held_on": "2030-06-10"}, content_type=post
+        ).status_code
+        == 400
+    )
+    assert (
+        fay.post(
+            f"{API}/revenues",
+            {"fiscal_year": 2030, "amount": "1000"},
+            content_type=post,
+        ).status_code
+        == 201
+    )
+    assert (
+        fay.post(
+            f"{API}/revenues", {"fiscal_year": 2030, "amount": "-1"}, content_type=post
+        ).status_code
+        == 400
+    )
+    org = fay.post(
+        f"{API}/organisations", {"name": "Globex Fictional"}, content_type=post
+    )
+    assert org.status_code == 201
+    pk = org.json()["id"]
+    assert (
+        fay.post(
+            f"{API}/organisations/{pk}/revenues",
+            {"fiscal_year": 2026, "amount": "5000000"},
+            content_type=post,
+        ).status_code
+        == 201
+    )
+    pay = {
+        "fiscal_year": 2026,
+        "direction": "to_organisation",
+        "amount": "1000",
+        "category": "goods",
+    }
+    assert (
+        fay.post(
+            f"{API}/organisations/{pk}/payments", pay, content_type=post
+        ).status_code
+        == 201
+    )
+    assert (
+        fay.post(
+            f"{API}/organisations/{pk}/payments",
+            {**pay, "fiscal_year": None},
+            content_type=post,
+        ).status_code
+        == 400
+    )
+    assert (
+        fay.post(
+            f"{API}/organisations/{pk}/payments",
+            {**pay, "amount": "-3"},
+            content_type=post,
+        ).status_code
+        == 400
+    )
+    assert (
+        fay.post(
+            f"{API}/organisations/999999/payments", pay, content_type=post
+        ).status_code
+        == 400
+    )
+    ben = director("Ben").pk
+    assert (
+        fay.post(
+            f"{API}/directors/{ben}/family",
+            {"name": "Bo", "relationship": "spouse"},
+            content_type=post,
+        ).status_code
+        == 201
+    )
+    assert (
+        fay.post(
+            f"{API}/directors/{ben}/family",
+            {"name": "Cy", "relationship": "cousin"},
+            content_type=post,
+        ).status_code
+        == 400
+    )
+    assert m.FamilyMember.objects.filter(director_id=ben).count() == 1

@@ -396,3 +396,26 @@ def test_facts_for_the_charter_engine(committee, director, today) -> None:
     from oversight.rules.kinds import BY_NAME
 
     assert all(BY_NAME[f.kind].state for f in collected)
+
+
+def test_facts_change_on_the_day_a_member_loses_independence(
+    committee, director, today, personas
+) -> None:
+    """A state changes where the verdict changes, not only where the membership does."""
+    ben = director("Ben")
+    relative = services.add_family_member(
+        ben, actor=None, name="Bo", relationship="spouse"
+    )
+    became = today - timedelta(days=40)
+    services.record_fact(ben, actor=None, kind="employment", family_member=relative,
+                         values={"starts_on": became, "title": "COO", "executive_officer": True})  # fmt: skip
+    states = [
+        f
+        for f in facts.collect_facts(committee, as_of=today)
+        if f.kind == "composition.independence"
+    ]
+    assert states[-1].occurred_on == became
+    assert states[-1].attrs["ok"] is False
+    assert states[-1].attrs["cure_deadline"] is not None
+    assert states[-2].until == became - timedelta(days=1)
+    assert states[-2].attrs["ok"] is True

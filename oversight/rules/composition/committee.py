@@ -85,6 +85,11 @@ class MemberReport:
     exception: TestOutcome | None  # AC-MEM-08 when seated under the exception
 
     @property
+    def relies_on_exception(self) -> bool:
+        """Flagged as seated under the exception, and not independent without it."""
+        return self.exception is not None and not _ok(self.nasdaq_independent.verdict)
+
+    @property
     def seated_by_exception(self) -> bool:
         return (
             not _ok(self.nasdaq_independent.verdict)
@@ -532,9 +537,17 @@ def _members(register: Register, as_of: date) -> tuple[MemberReport, ...]:
     seats = sorted(
         register.memberships_on(as_of), key=lambda m: (not m.chair, m.director)
     )
-    under = sum(1 for m in seats if m.exception)
+    flagged = sum(1 for m in seats if m.exception)
+    reports = tuple(
+        assess_member(register, register.director(m.director), as_of, m, flagged)
+        for m in seats
+    )
+    # only a member who is not independent relies on the exception
+    relying = sum(1 for r in reports if r.relies_on_exception)
+    if relying == flagged:
+        return reports
     return tuple(
-        assess_member(register, register.director(m.director), as_of, m, under)
+        assess_member(register, register.director(m.director), as_of, m, relying)
         for m in seats
     )
 
@@ -723,11 +736,11 @@ def _composition(
             "no member is an audit committee financial expert; the proxy must say so and why",
             cites="Reg S-K Item 407(d)(5)",
         )
-    under = [m.exception for m in members if m.exception is not None]
+    under = tuple(m for m in members if m.relies_on_exception)
     exception = (
         _all(
             "AC-MEM-08",
-            tuple(m for m in members if m.exception is not None),
+            under,
             lambda m: m.exception or m.nasdaq_independent,
             "seated under the exception meets its conditions",
             "Nasdaq Rule 5605(c)(2)(B)",
@@ -840,6 +853,21 @@ def _change_days(
             # two days after: 29 February falls back a day in add_years
             days.update((y, y + ONE_DAY, y + 2 * ONE_DAY))
     return sorted((d for d in days if floor < d <= before), reverse=True)
+
+
+def register_change_days(register: Register, floor: date, before: date) -> list[date]:
+    """Days in ``floor+1..before`` on which the committee's standing could change, oldest
+    first: any director's verdict, a seat beginning or ending, an annual meeting passing."""
+    days: set[date] = set()
+    for director in register.directors:
+        days.update(_change_days(register, director, floor, before))
+    for seat in register.memberships:
+        days.add(seat.period.start)
+        if seat.period.end is not None:
+            days.add(seat.period.end + ONE_DAY)
+            days.add(add_years(seat.period.start, EXCEPTION_YEARS) + ONE_DAY)
+    days.update(m + ONE_DAY for m in register.company.annual_meetings)
+    return sorted(d for d in days if floor < d <= before)
 
 
 def _last_passing_day(
@@ -1049,10 +1077,7 @@ def _member_fails(member: MemberReport, rule_id: str) -> bool:
             _ok(member.nasdaq_independent.verdict) or member.seated_by_exception
         )
     if rule_id == "AC-MEM-08":
-        return (
-            member.exception is not None
-            and member.exception.verdict is not Verdict.PASS
-        )
+        return member.relies_on_exception and not member.seated_by_exception
     return not _ok(member.outcome(rule_id).verdict)
 
 

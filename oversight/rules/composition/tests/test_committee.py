@@ -529,6 +529,27 @@ def test_at_most_one_member_under_the_exception() -> None:
     assert report.status is BAD
 
 
+def test_only_members_who_need_the_exception_count_against_its_limit() -> None:
+    reg = register(
+        former_consultant(),
+        memberships=(
+            seat("ada", chair=True),
+            seat("ben", exception=True),
+            seat("kit", D("2025-07-01"), exception=True),
+        ),
+        determinations=(
+            determination("ada"),
+            determination("ben"),
+            determination(
+                "kit", D("2025-06-20"), independent=False, exception_finding=True
+            ),
+        ),
+    )
+    report = evaluate_committee(reg, D("2026-01-15"))
+    assert report.member("kit").seated_by_exception
+    assert report.status is OK
+
+
 def test_exception_flag_on_an_independent_member_changes_nothing() -> None:
     reg = register(
         memberships=(seat("ada", chair=True), seat("ben", exception=True), seat("hal"))
