@@ -758,3 +758,40 @@ def test_carried_action_items_are_in_the_next_board_book(
         "Send the remediation plan (Gus Internal, due 30 Apr 2026; from Regular meeting)"
         in text
     )
+
+
+def test_a_book_that_cannot_be_built_says_so(
+    meeting, personas, monkeypatch, django_capture_on_commit_callbacks
+):
+    from oversight.meetings import tasks
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(tasks, "build_board_book", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_book(meeting, actor=personas["ada"])
+    book = BoardBook.objects.get()
+    assert (book.status, book.error) == (BoardBook.Status.FAILED, "disk full")
+
+
+def test_a_book_whose_materials_changed_while_building_is_left_for_the_rebuild(
+    meeting, personas, monkeypatch
+):
+    from oversight.meetings import tasks
+
+    book = BoardBook.objects.create(meeting=meeting, recipient=personas["ada"])
+    original = tasks.build_board_book
+
+    def slow(*args, **kwargs):
+        BoardBook.objects.filter(pk=book.pk).update(
+            requested_at=at(2030, 1, 1)
+        )  # a newer request
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(tasks, "build_board_book", slow)
+    tasks.build_book.call(book.pk)
+    book.refresh_from_db()
+    assert book.status == BoardBook.Status.BUILDING
+    assert not book.file
+    tasks.build_book.call(999999)  # a book deleted meanwhile is ignored

@@ -160,6 +160,8 @@ def _reauth(client: Client) -> Client:
 POSTS = [
     ("meetings:schedule", lambda w: [], lambda w: {"title": "Special meeting", "kind": "special", "date": "2026-06-01", "starts": "09:00", "ends": "10:00", "time_zone": "America/New_York", "video_url": "https://video.example/abc"}, "fay", "ben", True,
      lambda w: Meeting.objects.filter(title="Special meeting", company=w.held.company).exists()),
+    ("meetings:reschedule", lambda w: [w.planned.pk], lambda w: {"date": "2026-05-08", "starts": "10:00", "ends": "12:00"}, "fay", "ben", False,
+     lambda w: Meeting.objects.get(pk=w.planned.pk).day == date(2026, 5, 8)),
     ("meetings:status", lambda w: [w.planned.pk, "held"], lambda w: {}, "fay", "ben", False,
      lambda w: Meeting.objects.get(pk=w.planned.pk).status == "held"),
     ("meetings:status", lambda w: [w.planned.pk, "cancel"], lambda w: {}, "ada", "cleo", False,
