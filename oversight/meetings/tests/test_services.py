@@ -28,6 +28,8 @@ from oversight.meetings.models import (
     VotingRules,
     WrittenConsent,
 )
+from oversight.meetings.services import schedule as schedule_services
+from oversight.meetings.services.common import sha256_of
 from oversight.meetings.tests.conftest import at, attend, schedule
 from oversight.meetings.tests.test_boardbook import pdf
 
@@ -319,9 +321,7 @@ def test_minutes_are_approved_at_a_later_meeting_then_frozen(
     assert minutes.status == Minutes.Status.APPROVED
     assert minutes.approved_at_meeting == later
     event = LedgerEvent.objects.filter(action="meetings.minutes_approved").get()
-    assert (
-        event.data["sha256"] == minutes.content_hash == services._sha256(minutes.body)
-    )
+    assert event.data["sha256"] == minutes.content_hash == sha256_of(minutes.body)
     assert (
         "Edited by the secretary."
         in PdfReader(minutes.pdf.open("rb")).pages[0].extract_text()
@@ -331,7 +331,7 @@ def test_minutes_are_approved_at_a_later_meeting_then_frozen(
     ):
         services.edit_minutes(minutes, actor=fay, body="rewritten")
     amendment = services.amend_minutes(minutes, actor=fay, text="Ben arrived at 9:10.")
-    assert amendment.content_hash == services._sha256("Ben arrived at 9:10.")
+    assert amendment.content_hash == sha256_of("Ben arrived at 9:10.")
     minutes.refresh_from_db()
     assert "rewritten" not in minutes.body
 
@@ -479,7 +479,7 @@ def test_unsupported_uploads_are_refused_with_a_clear_message(
 
 
 def test_oversized_uploads_are_refused(meeting, personas, monkeypatch):
-    monkeypatch.setattr(services, "MAX_UPLOAD_BYTES", 1024)
+    monkeypatch.setattr(schedule_services, "MAX_UPLOAD_BYTES", 1024)
     item = services.add_agenda_item(meeting, actor=personas["fay"], title="Item")
     with pytest.raises(ValidationError, match=r"the limit is 0 MB|limit is"):
         upload(item, personas["cleo"], data=b"%PDF-" + b"x" * 2000)
