@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+import time_machine
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -396,3 +397,14 @@ def test_suggesting_the_proposed_items(world, client_for):
         .status_code
         == 404
     )
+
+
+def test_dashboard_panel_shows_the_next_meeting_to_attendees_only(world, client_for):
+    with time_machine.travel(at(2026, 4, 1), tick=False):
+        page = client_for("ben").get(reverse("dashboard")).content.decode()
+        assert "2 meetings held with a quorum in FY2026" in page
+        assert "May meeting" in page
+        assert (
+            "May meeting"
+            not in client_for("hal").get(reverse("dashboard")).content.decode()
+        )
