@@ -128,8 +128,11 @@ def edit_minutes(minutes: Minutes, *, actor: User, body: str) -> Minutes:
 
 
 @transaction.atomic
-def circulate_minutes(minutes: Minutes, *, actor: User) -> Minutes:
-    """Send the draft to the committee for approval at a later meeting."""
+def circulate_minutes(minutes: Minutes, *, actor: User, notify: bool = True) -> Minutes:
+    """Send the draft to the committee for approval at a later meeting.
+
+    ``notify=False`` records the circulation without email (history loaded by the demo).
+    """
     if minutes.status != Minutes.Status.DRAFT:
         raise refuse("Only draft minutes can be circulated.")
     minutes.status = Minutes.Status.CIRCULATED
@@ -145,6 +148,8 @@ def circulate_minutes(minutes: Minutes, *, actor: User) -> Minutes:
     )
     recipients = [m.email for m in members_on(meeting.company, meeting.day)]
     subject = f"Draft minutes of {meeting.title} for approval"
+    if not notify:
+        return minutes
     transaction.on_commit(
         lambda: send_mail(
             subject,
