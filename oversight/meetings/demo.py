@@ -59,7 +59,7 @@ def populate(company: Company, personas: dict[str, Any], *, today: date) -> None
     for proposal in _proposals(company, today):
         start = datetime.combine(proposal.on, time(9), tzinfo=zone)
         meeting = services.schedule_meeting(
-            company, actor=fay, title=f"Regular meeting: {proposal.purpose[:150]}",
+            company, actor=fay, title=f"Regular meeting, {proposal.on:%B %Y}",
             starts_at=start, ends_at=start + timedelta(hours=3), time_zone=company.time_zone,
             place="Board room, 2055 Executive Drive", video_url="https://video.example/oss-audit-committee",
         )  # fmt: skip
@@ -79,7 +79,7 @@ def populate(company: Company, personas: dict[str, Any], *, today: date) -> None
             continue
         _hold(meeting, proposal, personas, previous)
         previous = services.draft_minutes(meeting, actor=fay)
-        services.circulate_minutes(previous, actor=fay)
+        services.circulate_minutes(previous, actor=fay, notify=False)
         report = services.draft_board_report(meeting, actor=ada)
         if proposal.on + timedelta(days=7) <= today:
             services.deliver_board_report(

@@ -237,3 +237,21 @@ class VotingRulesForm(forms.ModelForm):  # type: ignore[type-arg]
             "outcome_rule": "A motion carries by",
             "second_required": "Motions need a second",
         }
+
+
+class RescheduleForm(forms.Form):
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    starts = forms.TimeField(
+        widget=forms.TimeInput(attrs={"type": "time"}), label="Starts at"
+    )
+    ends = forms.TimeField(
+        widget=forms.TimeInput(attrs={"type": "time"}), label="Ends at"
+    )
+
+    def span(self, time_zone: str) -> tuple[datetime, datetime]:
+        data = self.cleaned_data
+        zone = zoneinfo.ZoneInfo(time_zone)
+        return (
+            datetime.combine(data["date"], data["starts"], tzinfo=zone),
+            datetime.combine(data["date"], data["ends"], tzinfo=zone),
+        )

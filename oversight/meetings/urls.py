@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/meeting.ics", views.meeting_ics, name="ics"),
     path("<int:pk>/status/<slug:verb>/", views.meeting_status, name="status"),
+    path("<int:pk>/reschedule/", views.reschedule, name="reschedule"),
     path("<int:pk>/items/", views.add_item, name="add-item"),
     path("<int:pk>/attendance/", views.attendance, name="attendance"),
     path("<int:pk>/sessions/", views.session, name="session"),

@@ -167,6 +167,14 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             ),
             "vote_form": forms.VoteForm(company=company),
             "recusal_form": forms.RecusalForm(company=company),
+            "reschedule_form": forms.RescheduleForm(
+                auto_id="move_%s",
+                initial={
+                    "date": meeting.day,
+                    "starts": meeting.local_start.time(),
+                    "ends": meeting.local_end.time(),
+                },
+            ),
             "action_form": forms.ActionItemForm(company=company, auto_id="act_%s"),
         }
     if "meetings.upload" in allowed:
@@ -191,6 +199,22 @@ def meeting_status(
         raise Http404("No such action.")
     call, done = calls[verb]
     _apply(request, Form({}), lambda _d: call(meeting, actor=request.user), done)
+    return redirect("meetings:detail", meeting.pk)
+
+
+@require_POST
+@login_required
+def reschedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = queries.get_meeting_for(request.user, pk, "meetings.manage")
+    form = forms.RescheduleForm(request.POST)
+
+    def move(_data: dict[str, Any]) -> object:
+        starts_at, ends_at = form.span(meeting.time_zone)
+        return services.reschedule_meeting(
+            meeting, actor=request.user, starts_at=starts_at, ends_at=ends_at
+        )
+
+    _apply(request, form, move, "The meeting has moved.")
     return redirect("meetings:detail", meeting.pk)
 
 

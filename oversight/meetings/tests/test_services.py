@@ -28,6 +28,8 @@ from oversight.meetings.models import (
     VotingRules,
     WrittenConsent,
 )
+from oversight.meetings.services import schedule as schedule_services
+from oversight.meetings.services.common import sha256_of
 from oversight.meetings.tests.conftest import at, attend, schedule
 from oversight.meetings.tests.test_boardbook import pdf
 
@@ -319,9 +321,7 @@ def test_minutes_are_approved_at_a_later_meeting_then_frozen(
     assert minutes.status == Minutes.Status.APPROVED
     assert minutes.approved_at_meeting == later
     event = LedgerEvent.objects.filter(action="meetings.minutes_approved").get()
-    assert (
-        event.data["sha256"] == minutes.content_hash == services._sha256(minutes.body)
-    )
+    assert event.data["sha256"] == minutes.content_hash == sha256_of(minutes.body)
     assert (
         "Edited by the secretary."
         in PdfReader(minutes.pdf.open("rb")).pages[0].extract_text()
@@ -331,7 +331,7 @@ def test_minutes_are_approved_at_a_later_meeting_then_frozen(
     ):
         services.edit_minutes(minutes, actor=fay, body="rewritten")
     amendment = services.amend_minutes(minutes, actor=fay, text="Ben arrived at 9:10.")
-    assert amendment.content_hash == services._sha256("Ben arrived at 9:10.")
+    assert amendment.content_hash == sha256_of("Ben arrived at 9:10.")
     minutes.refresh_from_db()
     assert "rewritten" not in minutes.body
 
@@ -479,7 +479,7 @@ def test_unsupported_uploads_are_refused_with_a_clear_message(
 
 
 def test_oversized_uploads_are_refused(meeting, personas, monkeypatch):
-    monkeypatch.setattr(services, "MAX_UPLOAD_BYTES", 1024)
+    monkeypatch.setattr(schedule_services, "MAX_UPLOAD_BYTES", 1024)
     item = services.add_agenda_item(meeting, actor=personas["fay"], title="Item")
     with pytest.raises(ValidationError, match=r"the limit is 0 MB|limit is"):
         upload(item, personas["cleo"], data=b"%PDF-" + b"x" * 2000)
@@ -758,3 +758,40 @@ def test_carried_action_items_are_in_the_next_board_book(
         "Send the remediation plan (Gus Internal, due 30 Apr 2026; from Regular meeting)"
         in text
     )
+
+
+def test_a_book_that_cannot_be_built_says_so(
+    meeting, personas, monkeypatch, django_capture_on_commit_callbacks
+):
+    from oversight.meetings import tasks
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(tasks, "build_board_book", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_book(meeting, actor=personas["ada"])
+    book = BoardBook.objects.get()
+    assert (book.status, book.error) == (BoardBook.Status.FAILED, "disk full")
+
+
+def test_a_book_whose_materials_changed_while_building_is_left_for_the_rebuild(
+    meeting, personas, monkeypatch
+):
+    from oversight.meetings import tasks
+
+    book = BoardBook.objects.create(meeting=meeting, recipient=personas["ada"])
+    original = tasks.build_board_book
+
+    def slow(*args, **kwargs):
+        BoardBook.objects.filter(pk=book.pk).update(
+            requested_at=at(2030, 1, 1)
+        )  # a newer request
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(tasks, "build_board_book", slow)
+    tasks.build_book.call(book.pk)
+    book.refresh_from_db()
+    assert book.status == BoardBook.Status.BUILDING
+    assert not book.file
+    tasks.build_book.call(999999)  # a book deleted meanwhile is ignored

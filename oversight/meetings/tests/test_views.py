@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+import time_machine
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -160,6 +161,8 @@ def _reauth(client: Client) -> Client:
 POSTS = [
     ("meetings:schedule", lambda w: [], lambda w: {"title": "Special meeting", "kind": "special", "date": "2026-06-01", "starts": "09:00", "ends": "10:00", "time_zone": "America/New_York", "video_url": "https://video.example/abc"}, "fay", "ben", True,
      lambda w: Meeting.objects.filter(title="Special meeting", company=w.held.company).exists()),
+    ("meetings:reschedule", lambda w: [w.planned.pk], lambda w: {"date": "2026-05-08", "starts": "10:00", "ends": "12:00"}, "fay", "ben", False,
+     lambda w: Meeting.objects.get(pk=w.planned.pk).day == date(2026, 5, 8)),
     ("meetings:status", lambda w: [w.planned.pk, "held"], lambda w: {}, "fay", "ben", False,
      lambda w: Meeting.objects.get(pk=w.planned.pk).status == "held"),
     ("meetings:status", lambda w: [w.planned.pk, "cancel"], lambda w: {}, "ada", "cleo", False,
@@ -394,3 +397,14 @@ def test_suggesting_the_proposed_items(world, client_for):
         .status_code
         == 404
     )
+
+
+def test_dashboard_panel_shows_the_next_meeting_to_attendees_only(world, client_for):
+    with time_machine.travel(at(2026, 4, 1), tick=False):
+        page = client_for("ben").get(reverse("dashboard")).content.decode()
+        assert "2 meetings held with a quorum in FY2026" in page
+        assert "May meeting" in page
+        assert (
+            "May meeting"
+            not in client_for("hal").get(reverse("dashboard")).content.decode()
+        )
