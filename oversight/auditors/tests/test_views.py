@@ -604,3 +604,13 @@ def test_request_list_query_count(
     client.get(reverse("auditors:requests"))
     with django_assert_max_num_queries(12):
         client.get(reverse("auditors:requests"))
+
+
+def test_dashboard_panel_for_readers_only(world, client_for):
+    page = client_for("ben").get(reverse("dashboard")).content.decode()
+    assert "Independent auditor" in page
+    assert "awaiting a decision" in page
+    assert (
+        "awaiting a decision"
+        not in client_for("dev").get(reverse("dashboard")).content.decode()
+    )
