@@ -614,3 +614,35 @@ def test_dashboard_panel_for_readers_only(world, client_for):
         "awaiting a decision"
         not in client_for("dev").get(reverse("dashboard")).content.decode()
     )
+
+
+def test_chair_closes_an_alert_from_the_dashboard(world, personas, client_for):
+    services.record_fee(
+        world["reg"].engagement,
+        actor=personas["cleo"],
+        category="tax",
+        amount=D("500"),
+        description="Unapproved advice",
+    )
+    ada = client_for("ada")
+    page = ada.get(reverse("auditors:overview")).content.decode()
+    assert "has no matching approval" in page
+    assert 'name="alert_key"' in page
+    key = page.split('name="alert_key" value="')[1].split('"')[0]
+    response = ada.post(
+        reverse("auditors:independence-action", args=[world["reg"].engagement.pk]),
+        {
+            "alert_key": key,
+            "action": "Asked the firm to stop and to report.",
+            "acted_on": "2026-06-01",
+        },
+    )
+    assert response.status_code == 302
+    assert (
+        "has no matching approval"
+        not in ada.get(reverse("auditors:overview")).content.decode()
+    )
+    assert (
+        'name="alert_key"'
+        not in client_for("ben").get(reverse("auditors:overview")).content.decode()
+    )
