@@ -64,6 +64,10 @@ class RatificationForm(forms.Form):
     abstentions = forms.IntegerField(min_value=0, initial=0)
 
 
+class CompletionForm(forms.Form):
+    completed_on = forms.DateField(widget=DATE, label="Audit report date")
+
+
 class EvaluationForm(forms.Form):
     """One score (1 to 5) and a comment per question."""
 

@@ -49,13 +49,37 @@ def _category(value: str) -> str:
         raise ValidationError(str(exc)) from None
 
 
+MAX_AMOUNT = Decimal(
+    "1000000000000"
+)  # fits DecimalField(max_digits=14, decimal_places=2)
+
+
 def _amount(value: Decimal, what: str = "A fee") -> Decimal:
     try:
-        return money(value)
-    except (ValueError, ArithmeticError):
+        amount = money(value)
+    except (ValueError, ArithmeticError, TypeError):
         raise ValidationError(
             f"{what} must be a positive amount or zero, not {value}."
         ) from None
+    exponent = amount.as_tuple().exponent
+    if amount >= MAX_AMOUNT or (
+        isinstance(exponent, int)
+        and exponent < -2
+        and amount != amount.quantize(Decimal("0.01"))
+    ):
+        raise ValidationError(
+            f"{what} must be below 1,000,000,000,000 with at most two decimals."
+        )
+    return amount
+
+
+def _text(value: str, what: str, limit: int) -> str:
+    value = value.strip()
+    if not value:
+        raise ValidationError(f"{what} is required.")
+    if len(value) > limit:
+        raise ValidationError(f"{what} is at most {limit} characters.")
+    return value
 
 
 # Firms and engagements ---------------------------------------------------------------
@@ -781,6 +805,7 @@ def submit_request(
         raise TypeError(f"Unknown request fields: {sorted(unknown)}")
     fields["category"] = _category(fields["category"])
     _amount(fields["fee_estimate"], "The fee estimate")
+    fields["description"] = _text(fields["description"], "A description", 5000)
     if fields["requested_on"] > fields["starts_on"]:
         raise ValidationError(
             f"The request is dated {fields['requested_on']:%Y-%m-%d}, after the service "
@@ -879,6 +904,8 @@ def approve_request(
         )
     if approved_on < row.requested_on:
         raise ValidationError("An approval cannot precede the request.")
+    if len(meeting) > 200:
+        raise ValidationError("Name the meeting in at most 200 characters.")
     company = row.company
     roles = roles_in(actor, company, on=approved_on)
     if kind == m.Approval.Kind.DELEGATE:

@@ -14,6 +14,11 @@ urlpatterns = [
     path("engagements/new/", views.engagement_create, name="engagement-create"),
     path("engagements/<int:pk>/", views.engagement_detail, name="engagement"),
     path("engagements/<int:pk>/ratification/", views.ratify, name="ratify"),
+    path(
+        "engagements/<int:pk>/completed/",
+        views.audit_completed,
+        name="audit-completed",
+    ),
     path("engagements/<int:pk>/evaluation/", views.evaluation, name="evaluate"),
     path(
         "engagements/<int:pk>/evaluation/result/",

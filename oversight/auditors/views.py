@@ -166,6 +166,7 @@ def _engagement_page(
         "can": _can(request),
         "forms": {
             "ratification": f.RatificationForm(),
+            "completion": f.CompletionForm(),
             "result": f.EvaluationResultForm(),
             "partner": f.PartnerForm(),
             "fee": f.FeeForm(engagement=engagement),
@@ -225,6 +226,13 @@ ratify = _engagement_action(
     "ratification",
     lambda r, e, d: services.record_ratification(e, actor=r.user, **d),
     "Ratification vote recorded.",
+)
+audit_completed = _engagement_action(
+    "auditors.manage",
+    f.CompletionForm,
+    "completion",
+    lambda r, e, d: services.record_audit_completion(e, actor=r.user, **d),
+    "Audit report date recorded.",
 )
 evaluation_result = _engagement_action(
     "auditors.manage",

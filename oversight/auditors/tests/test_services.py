@@ -632,3 +632,19 @@ def test_hire_check_through_queries(register, personas):
         team_hours=400,
     )
     assert queries.hire_check(hire).verdict.value == "fail"
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"fee_estimate": D("1000000000000")}, "below 1,000,000,000,000"),
+        ({"fee_estimate": D("1.005")}, "at most two decimals"),
+        ({"description": "   "}, "description is required"),
+    ],
+)
+def test_request_input_limits(register, personas, changes, message):
+    with pytest.raises(ValidationError, match=message):
+        services.submit_request(
+            register.engagement, actor=personas["cleo"], **request_fields(**changes)
+        )
+    assert m.ServiceRequest.objects.count() == 0

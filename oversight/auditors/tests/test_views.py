@@ -197,6 +197,14 @@ POSTS: list[tuple[str, Args, dict[str, Any], str, str, str]] = [
         "auditors.engagement_created",
     ),
     (
+        "auditors:audit-completed",
+        ENGAGEMENT,
+        {"completed_on": "2027-02-25"},
+        "fay",
+        "ben",
+        "auditors.audit_completed",
+    ),
+    (
         "auditors:ratify",
         ENGAGEMENT,
         {
@@ -604,3 +612,102 @@ def test_request_list_query_count(
     client.get(reverse("auditors:requests"))
     with django_assert_max_num_queries(12):
         client.get(reverse("auditors:requests"))
+
+
+def test_dashboard_panel_for_readers_only(world, client_for):
+    page = client_for("ben").get(reverse("dashboard")).content.decode()
+    assert "Independent auditor" in page
+    assert "awaiting a decision" in page
+    assert (
+        "awaiting a decision"
+        not in client_for("dev").get(reverse("dashboard")).content.decode()
+    )
+
+
+def test_chair_closes_an_alert_from_the_dashboard(world, personas, client_for):
+    services.record_fee(
+        world["reg"].engagement,
+        actor=personas["cleo"],
+        category="tax",
+        amount=D("500"),
+        description="Unapproved advice",
+    )
+    ada = client_for("ada")
+    page = ada.get(reverse("auditors:overview")).content.decode()
+    assert "has no matching approval" in page
+    assert 'name="alert_key"' in page
+    key = page.split('name="alert_key" value="')[1].split('"')[0]
+    response = ada.post(
+        reverse("auditors:independence-action", args=[world["reg"].engagement.pk]),
+        {
+            "alert_key": key,
+            "action": "Asked the firm to stop and to report.",
+            "acted_on": "2026-06-01",
+        },
+    )
+    assert response.status_code == 302
+    assert (
+        "has no matching approval"
+        not in ada.get(reverse("auditors:overview")).content.decode()
+    )
+    assert (
+        'name="alert_key"'
+        not in client_for("ben").get(reverse("auditors:overview")).content.decode()
+    )
+
+
+def _queries(client: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "auditors:overview",
+        "auditors:requests",
+        "auditors:engagement",
+        "auditors:next-meeting",
+        "auditors:fee-table",
+    ],
+)
+def test_pages_do_not_grow_queries_with_rows(name, world, personas, client_for):
+    reg = world["reg"]
+    url = reverse(
+        name, args=[reg.engagement.pk] if name == "auditors:engagement" else []
+    )
+    client = client_for("fay")
+
+    def add(n: int) -> None:
+        for i in range(n):
+            row = services.submit_request(
+                reg.engagement,
+                actor=personas["cleo"],
+                **request_fields(
+                    description=f"Agreed-upon procedures on licence report {i}"
+                ),
+            )
+            approval = services.approve_request(
+                row,
+                actor=personas["ada"],
+                kind="delegate",
+                approved_on=date(2026, 3, 4),
+            )
+            services.record_fee(
+                reg.engagement,
+                actor=personas["cleo"],
+                category="audit_related",
+                amount=D("100"),
+                description=f"Licence report {i}",
+                approval=approval,
+            )
+
+    add(2)
+    client.get(url)  # the first request of a session does its own bookkeeping
+    few = _queries(client, url)
+    add(6)
+    assert _queries(client, url) == few

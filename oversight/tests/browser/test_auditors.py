@@ -107,3 +107,11 @@ def test_request_approved_by_delegate_reaches_the_next_meeting_and_the_fee_table
     row = page.get_by_role("row", name="Audit-Related Fees")
     assert "$12,000" in row.inner_text()
     screenshot(page, "auditors-fee-table")
+
+    # The independence dashboard and the engagement page pass axe too.
+    page.goto(base + "/auditors/")
+    _accessible(page)
+    assert page.locator("figure.chart svg").count() == 1
+    screenshot(page, "auditors-dashboard")
+    page.goto(f"{base}/auditors/engagements/{register.engagement.pk}/")
+    _accessible(page)
