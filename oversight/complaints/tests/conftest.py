@@ -10,7 +10,9 @@ import pytest
 from oversight.complaints import crypto, services
 
 FAST = crypto.KeyParams(opslimit=1, memlimit=8 * 1024)
-PASSPHRASES = {name: f"{name}'s own long passphrase" for name in ("ada", "ben", "gus", "hal")}
+PASSPHRASES = {
+    name: f"{name}'s own long passphrase" for name in ("ada", "ben", "gus", "hal")
+}
 TODAY = date(2026, 3, 2)
 
 
@@ -48,7 +50,12 @@ def channel(company, personas, keys):
 def report(company, channel):
     """``report(text=..., concerns=[user], files=[Upload])`` files one and returns (case, receipt)."""
 
-    def make(text="The Q3 revenue was booked early.", concerns=(), files=(), category="accounting"):
+    def make(
+        text="The Q3 revenue was booked early.",
+        concerns=(),
+        files=(),
+        category="accounting",
+    ):
         receipt = crypto.normalise_receipt(crypto.new_receipt())
         case, created = services.submit_report(
             company,

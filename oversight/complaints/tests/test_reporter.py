@@ -44,7 +44,9 @@ def _receipt(html):
 
 def test_a_reporter_files_confirms_returns_and_answers(channel, personas):
     client = reporter()
-    data = _form(client, files=[SimpleUploadedFile("ledger.csv", b"a,b\n1,2\n", "text/csv")])
+    data = _form(
+        client, files=[SimpleUploadedFile("ledger.csv", b"a,b\n1,2\n", "text/csv")]
+    )
     sent = client.post(reverse("report:intake", args=[SLUG]), data)
     assert sent.status_code == 200
     receipt = _receipt(sent.content.decode())
@@ -66,7 +68,10 @@ def test_a_reporter_files_confirms_returns_and_answers(channel, personas):
 
     back = client.post(
         reverse("report:follow-up", args=[SLUG]),
-        {"receipt": receipt, "challenge": hidden(_get(client, "follow-up"), "challenge")},
+        {
+            "receipt": receipt,
+            "challenge": hidden(_get(client, "follow-up"), "challenge"),
+        },
     )
     assert back.status_code == 302
     cookie = back.cookies["report_session"]
@@ -79,7 +84,8 @@ def test_a_reporter_files_confirms_returns_and_answers(channel, personas):
     assert b"ledger.csv" in page.content
     secret = hidden(page.content.decode(), "form_secret")
     answered = client.post(
-        reverse("report:case", args=[SLUG]), {"form_secret": secret, "text": "Also in Q3."}
+        reverse("report:case", args=[SLUG]),
+        {"form_secret": secret, "text": "Also in Q3."},
     )
     assert answered.status_code == 302
     assert Message.objects.filter(from_reporter=True).count() == 1
@@ -130,7 +136,9 @@ def test_bad_reports_get_a_clear_message_and_keep_the_text(channel, extra, words
 def test_an_oversized_file_is_refused(channel, settings):
     settings.COMPLAINTS_MAX_FILE_BYTES = 1000
     client = reporter()
-    data = _form(client, files=[SimpleUploadedFile("big.pdf", b"x" * 5000, "application/pdf")])
+    data = _form(
+        client, files=[SimpleUploadedFile("big.pdf", b"x" * 5000, "application/pdf")]
+    )
     response = client.post(reverse("report:intake", args=[SLUG]), data)
     assert response.status_code == 400
     assert b"larger than the limit" in response.content
