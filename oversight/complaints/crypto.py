@@ -63,6 +63,7 @@ __all__ = [
     "receipt_verifier",
     "recovery_key_from_kit",
     "reencrypt_stream",
+    "reporter_private_key",
     "rotate_sealed",
     "seal",
     "unlock_private_key",
@@ -675,31 +676,24 @@ def receipt_verifier(keys: ReceiptKeys, pepper: bytes) -> bytes:
     )
 
 
-def wrap_for_reporter(key: ReportKey, keys: ReceiptKeys, *, report_id: str) -> bytes:
-    """Wrap the report key under the receipt's key, so the reporter can read replies."""
-    nonce = nacl.utils.random(_AEAD_NONCE)
-    aad = _ad(b"reporter-wrap", report_id.encode())
-    body = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
-        key.reveal(), aad, nonce, keys.wrap_key
-    )
-    return bytes([_VERSION]) + nonce + body
+def reporter_private_key(keys: ReceiptKeys) -> RecipientPrivateKey:
+    """The reporter's X25519 key, derived from the receipt (``crypto_box_seed_keypair``).
+
+    Asymmetric so that a key rotation can re-wrap the new case key to the reporter
+    (with the stored public half) without the receipt.
+    """
+    return RecipientPrivateKey(bytes(nacl.public.PrivateKey.from_seed(keys.wrap_key)))
+
+
+def wrap_for_reporter(key: ReportKey, public_key: bytes, *, report_id: str) -> bytes:
+    """Wrap the report key to the reporter, so they can read replies with the receipt."""
+    return wrap_for_recipient(key, public_key, report_id=report_id)
 
 
 def unwrap_for_reporter(
     wrapped: bytes, keys: ReceiptKeys, *, report_id: str
 ) -> ReportKey:
     """Open the reporter's wrap; :class:`DecryptionError` for another receipt or report."""
-    if (
-        len(wrapped) != 1 + _AEAD_NONCE + KEY_BYTES + _AEAD_TAG
-        or wrapped[0] != _VERSION
-    ):
-        raise DecryptionError("not a reporter wrap")
-    nonce, body = wrapped[1 : 1 + _AEAD_NONCE], wrapped[1 + _AEAD_NONCE :]
-    aad = _ad(b"reporter-wrap", report_id.encode())
-    try:
-        raw = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
-            body, aad, nonce, keys.wrap_key
-        )
-    except nacl.exceptions.CryptoError:
-        raise DecryptionError("reporter wrap rejected") from None
-    return ReportKey(raw)
+    return unwrap_for_recipient(
+        wrapped, reporter_private_key(keys), report_id=report_id
+    )

@@ -359,7 +359,9 @@ def test_no_key_material_or_plaintext_in_any_serialised_form():
         crypto.seal(key, canary, report_id=REPORT, purpose="content"),
         _stream(key, canary * 3, 16),
         crypto.wrap_for_recipient(key, ada.public_key, report_id=REPORT),
-        crypto.wrap_for_reporter(key, rkeys, report_id=REPORT),
+        crypto.wrap_for_reporter(
+            key, crypto.reporter_private_key(rkeys).public_key, report_id=REPORT
+        ),
         crypto.protect_private_key(ada, b"ada secret", params=FAST),
         crypto.receipt_verifier(rkeys, PEPPER),
     ]
@@ -499,9 +501,8 @@ def test_the_pepper_must_be_long_enough():
 def test_the_reporter_reads_with_the_receipt_and_nothing_else():
     key = ReportKey.generate()
     receipt = crypto.new_receipt()
-    wrapped = crypto.wrap_for_reporter(
-        key, crypto.receipt_keys(receipt), report_id=REPORT
-    )
+    public = crypto.reporter_private_key(crypto.receipt_keys(receipt)).public_key
+    wrapped = crypto.wrap_for_reporter(key, public, report_id=REPORT)
     assert (
         crypto.unwrap_for_reporter(
             wrapped, crypto.receipt_keys(receipt), report_id=REPORT

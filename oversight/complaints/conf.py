@@ -1,0 +1,93 @@
+"""The channel's secrets and per-process state, read from settings.
+
+``COMPLAINTS_PEPPER`` (or ``COMPLAINTS_PEPPER_FILE``) is the one secret kept outside
+the database: it keys the receipt verifiers, the holder tags, the form nonces and
+the proof-of-work MACs (each through its own libsodium KDF subkey). Without it a
+database dump is no oracle for receipts and does not say who holds which case.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+
+import nacl.hash
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from nacl.encoding import RawEncoder
+
+from oversight.complaints import abuse, crypto
+
+_CONTEXT = b"ovscomp1"
+_VERIFIER, _TAGS, _NONCES, _GUARD, _SESSIONS = 1, 2, 3, 4, 5
+
+
+@cache
+def _master() -> bytes:
+    raw = getattr(settings, "COMPLAINTS_PEPPER", "") or os.environ.get(
+        "COMPLAINTS_PEPPER", ""
+    )
+    file_name = os.environ.get("COMPLAINTS_PEPPER_FILE")
+    if file_name:
+        raw = Path(file_name).read_text().strip()
+    if not raw:
+        if not (settings.DEBUG or getattr(settings, "TESTING", False)):
+            raise ImproperlyConfigured(
+                "COMPLAINTS_PEPPER is required when DEBUG is off (32+ random characters)."
+            )
+        raw = "development-only:" + settings.SECRET_KEY
+    if len(raw) < 32:
+        raise ImproperlyConfigured("COMPLAINTS_PEPPER must be at least 32 characters.")
+    return nacl.hash.blake2b(
+        raw.encode(), digest_size=32, person=b"ovs-pepper-v1", encoder=RawEncoder
+    )
+
+
+def _subkey(subkey_id: int) -> bytes:
+    return crypto.kdf_derive(_master(), subkey_id, _CONTEXT)
+
+
+def verifier_pepper() -> bytes:
+    return _subkey(_VERIFIER)
+
+
+def nonce_key() -> bytes:
+    return _subkey(_NONCES)
+
+
+def session_key() -> bytes:
+    return _subkey(_SESSIONS)
+
+
+def holder_tag(user_id: int) -> str:
+    """An opaque, stable tag for a key holder: keyed BLAKE2b of the user id."""
+    return nacl.hash.blake2b(
+        str(user_id).encode(), digest_size=32, key=_subkey(_TAGS), encoder=RawEncoder
+    ).hex()
+
+
+@cache
+def guard() -> abuse.Guard:
+    """This process's abuse guard (state in memory only)."""
+    return abuse.Guard(_subkey(_GUARD))
+
+
+def max_file_bytes() -> int:
+    return int(getattr(settings, "COMPLAINTS_MAX_FILE_BYTES", 10 * 1024 * 1024))
+
+
+def max_report_bytes() -> int:
+    return int(getattr(settings, "COMPLAINTS_MAX_REPORT_BYTES", 20 * 1024 * 1024))
+
+
+ALLOWED_TYPES = {
+    "application/pdf",
+    "image/png",
+    "image/jpeg",
+    "text/plain",
+    "text/csv",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "message/rfc822",
+}

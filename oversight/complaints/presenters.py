@@ -1,0 +1,96 @@
+"""Decrypt a case for the person allowed to read it, into plain dictionaries for templates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oversight.complaints import crypto, services
+from oversight.complaints.models import Attachment, Case
+
+
+def _files(case: Case, key: crypto.ReportKey) -> list[dict[str, Any]]:
+    files = []
+    for attachment in case.attachments.all():
+        meta = services._open_json(
+            key, case.id, f"file-meta/{attachment.id}", attachment.meta
+        )
+        files.append({"id": attachment.id, "on": attachment.added_on, **meta})
+    return files
+
+
+def _messages(case: Case, key: crypto.ReportKey) -> list[dict[str, Any]]:
+    return [
+        {
+            "from_reporter": m.from_reporter,
+            "on": m.sent_on,
+            "text": crypto.open_sealed(
+                key, bytes(m.body), report_id=case.id, purpose="message"
+            ).decode(),
+        }
+        for m in case.messages.all()
+    ]
+
+
+def reporter_view(access: services.ReporterAccess) -> dict[str, Any]:
+    case, key = access.case, access.key
+    content = services.content_of(case, key)
+    return {
+        "case": case,
+        "text": content["text"],
+        "messages": _messages(case, key),
+        "files": [f for f in _files(case, key) if f],
+    }
+
+
+def recipient_view(case: Case, key: crypto.ReportKey) -> dict[str, Any]:
+    content = services.content_of(case, key)
+    holders = services.holders(case)
+    notes = [
+        {
+            "on": n.written_on,
+            "by": holders.get(n.author_tag),
+            "text": crypto.open_sealed(
+                key, bytes(n.body), report_id=case.id, purpose="note"
+            ).decode(),
+        }
+        for n in case.notes.all()
+    ]
+    grants = [
+        {
+            "id": g.pk,
+            "grantee": g.grantee,
+            "by": holders.get(g.proposer_tag),
+            "reason": crypto.open_sealed(
+                key, bytes(g.reason), report_id=case.id, purpose="grant"
+            ).decode(),
+        }
+        for g in case.grants.select_related("grantee")
+    ]
+    return {
+        "content": content,
+        "messages": _messages(case, key),
+        "notes": notes,
+        "files": _files(case, key),
+        "holders": sorted(holders.values(), key=lambda u: u.full_name),
+        "assignee": holders.get(case.assignee_tag),
+        "grants": grants,
+    }
+
+
+def file_body(
+    case: Case, key: crypto.ReportKey, attachment: Attachment
+) -> tuple[dict[str, Any], bytes]:
+    import io
+
+    meta = services._open_json(
+        key, case.id, f"file-meta/{attachment.id}", attachment.meta
+    )
+    body = b"".join(
+        crypto.decrypt_stream(
+            key,
+            io.BytesIO(bytes(attachment.body)),
+            report_id=case.id,
+            purpose=f"file-body/{attachment.id}",
+        )
+    )
+    return meta, body

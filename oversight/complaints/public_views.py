@@ -1,0 +1,312 @@
+"""The reporter's pages: file a report without an account, and come back with the receipt.
+
+No view here reads or writes Django's session, logs the request, or stores the
+client's address; times shown or stored are dates.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from oversight.accounts.models import Company
+from oversight.accounts.queries import company_today
+from oversight.complaints import abuse, conf, crypto, services
+from oversight.complaints.forms import (
+    ConfirmReceiptForm,
+    ReceiptForm,
+    ReplyForm,
+    ReportForm,
+)
+from oversight.complaints.models import Channel
+from oversight.complaints.reporter import (
+    COOKIE,
+    COOKIE_PATH,
+    SESSION_SECONDS,
+    client_key,
+    reporter_route,
+    set_session_cookie,
+)
+
+
+def _channel(slug: str) -> Channel:
+    channel = (
+        Channel.objects.filter(company__slug=slug[:60])
+        .select_related("company")
+        .first()
+    )
+    if channel is None or not channel.is_open_on(company_today(channel.company)):
+        raise Http404("No open complaint channel here.")
+    return channel
+
+
+def _uploads(request: HttpRequest) -> tuple[services.Upload, ...]:
+    return tuple(
+        services.Upload(f.name or "file", f.content_type or "", f.read())
+        for f in request.FILES.getlist("files")
+    )
+
+
+def _intake_context(
+    channel: Channel, form: ReportForm, request: HttpRequest
+) -> dict[str, object]:
+    challenge = conf.guard().issue(client_key(request))
+    form.data = form.data.copy() if form.is_bound else form.data
+    if form.is_bound:
+        form.data["challenge"] = challenge.token  # type: ignore[index]
+    else:
+        form.initial.update(
+            nonce=abuse.issue_submission_nonce(conf.nonce_key(), now=time.time())[0],
+            challenge=challenge.token,
+        )
+    return {
+        "company": channel.company,
+        "channel": channel,
+        "form": form,
+        "challenge": challenge,
+    }
+
+
+def _people(channel: Channel) -> list[tuple[int, str]]:
+    today = company_today(channel.company)
+    return [(u.pk, u.full_name) for u in services.concernable(channel.company, today)]
+
+
+@reporter_route
+@require_http_methods(["GET", "POST"])
+def intake(request: HttpRequest, slug: str) -> HttpResponse:
+    channel = _channel(slug)
+    company: Company = channel.company
+    if request.method == "GET":
+        form = ReportForm(people=_people(channel))
+        return render(
+            request,
+            "complaints/report_form.html",
+            _intake_context(channel, form, request),
+        )
+    guard, client = conf.guard(), client_key(request)
+    guard.note_request()
+    form = ReportForm(request.POST, request.FILES, people=_people(channel))
+    if getattr(request, "complaints_upload_too_large", False):
+        form.add_error("files", _("A file is larger than the limit."))
+    elif form.is_valid():
+        try:
+            guard.redeem(
+                client, form.cleaned_data["challenge"], form.cleaned_data["solution"]
+            )
+            receipt = abuse.redeem_submission_nonce(
+                conf.nonce_key(), form.cleaned_data["nonce"], now=time.time()
+            )
+            data = services.ReportInput(
+                category=form.cleaned_data["category"],
+                text=form.cleaned_data["text"],
+                contact=form.cleaned_data["contact"],
+                concerns=tuple(int(pk) for pk in form.cleaned_data["concerns"]),
+                files=_uploads(request),
+            )
+            services.submit_report(
+                company,
+                receipt=receipt,
+                data=data,
+                on=company_today(company),
+                suspect=guard.is_suspect_submission(client),
+            )
+            guard.record(client, abuse.Event.SUBMISSION)
+        except abuse.ChallengeError as exc:
+            form.add_error(None, _challenge_message(str(exc)))
+        except abuse.NonceError:
+            form.data = form.data.copy()
+            form.data["nonce"] = abuse.issue_submission_nonce(
+                conf.nonce_key(), now=time.time()
+            )[0]
+            form.add_error(
+                None,
+                _(
+                    "This form had expired. Nothing was lost: check it and send it again."
+                ),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            confirm = ConfirmReceiptForm(initial={"nonce": form.cleaned_data["nonce"]})
+            return render(
+                request,
+                "complaints/report_receipt.html",
+                {
+                    "company": company,
+                    "receipt": crypto.format_receipt(receipt),
+                    "form": confirm,
+                },
+            )
+    status = 400
+    return render(
+        request,
+        "complaints/report_form.html",
+        _intake_context(channel, form, request),
+        status=status,
+    )
+
+
+def _challenge_message(reason: str) -> str:
+    if reason == "too early":
+        return _("The channel is busy. Wait a few seconds, then send the form again.")
+    if reason == "expired":
+        return _("The page was open too long. Send the form again.")
+    return _("Please send the form again.")
+
+
+@reporter_route
+@require_POST
+def confirm_receipt(request: HttpRequest, slug: str) -> HttpResponse:
+    channel = _channel(slug)
+    form = ConfirmReceiptForm(request.POST)
+    receipt = None
+    if form.is_valid():
+        try:
+            receipt = abuse.redeem_submission_nonce(
+                conf.nonce_key(), form.cleaned_data["nonce"], now=time.time()
+            )
+        except abuse.NonceError:
+            raise Http404("Unknown receipt.") from None
+        try:
+            if crypto.normalise_receipt(form.cleaned_data["typed"]) == receipt:
+                return render(
+                    request,
+                    "complaints/report_saved.html",
+                    {"company": channel.company},
+                )
+        except crypto.InvalidReceipt:
+            pass
+        form.add_error(
+            "typed",
+            _("That is not the receipt shown above. Check it and type it again."),
+        )
+    if receipt is None:
+        raise Http404("Unknown receipt.")
+    return render(
+        request,
+        "complaints/report_receipt.html",
+        {
+            "company": channel.company,
+            "receipt": crypto.format_receipt(receipt),
+            "form": form,
+        },
+        status=400,
+    )
+
+
+@reporter_route
+@require_http_methods(["GET", "POST"])
+def follow_up(request: HttpRequest, slug: str) -> HttpResponse:
+    channel = _channel(slug)
+    guard, client = conf.guard(), client_key(request)
+    form = ReceiptForm(request.POST or None)
+    if request.method == "POST":
+        guard.note_request()
+        decision = guard.may_try_receipt(client)
+        if not decision.allowed:
+            response = render(
+                request,
+                "complaints/too_many.html",
+                {"company": channel.company},
+                status=429,
+            )
+            response.headers["Retry-After"] = str(decision.retry_after)
+            return response
+        if form.is_valid():
+            try:
+                guard.redeem(
+                    client,
+                    form.cleaned_data["challenge"],
+                    form.cleaned_data["solution"],
+                )
+            except abuse.ChallengeError as exc:
+                form.add_error(None, _challenge_message(str(exc)))
+            else:
+                token = services.reporter_sign_in(
+                    channel.company,
+                    form.cleaned_data["receipt"],
+                    on=company_today(channel.company),
+                    expires_at=time.time() + SESSION_SECONDS,
+                )
+                if token is not None:
+                    response = redirect("report:case", slug=channel.company.slug)
+                    set_session_cookie(response, token)
+                    return response
+                guard.record(client, abuse.Event.RECEIPT_FAILURE)
+                form.add_error(
+                    "receipt",
+                    _("No report matches this receipt. Check it and try again."),
+                )
+    challenge = guard.issue(client)
+    form.data = form.data.copy()
+    if form.is_bound:
+        form.data["challenge"] = challenge.token
+    else:
+        form.initial["challenge"] = challenge.token
+    return render(
+        request,
+        "complaints/report_follow_up.html",
+        {"company": channel.company, "form": form, "challenge": challenge},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _access(request: HttpRequest) -> services.ReporterAccess | None:
+    token = request.COOKIES.get(COOKIE, "")
+    return services.reporter_access(token[:100], now=time.time()) if token else None
+
+
+@reporter_route
+@require_http_methods(["GET", "POST"])
+def case(request: HttpRequest, slug: str) -> HttpResponse:
+    channel = _channel(slug)
+    access = _access(request)
+    if access is None or access.case.company_id != channel.company_id:
+        return redirect("report:follow-up", slug=channel.company.slug)
+    form = ReplyForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"form_secret": access.form_secret},
+    )
+    status = 200
+    if request.method == "POST":
+        if getattr(request, "complaints_upload_too_large", False):
+            form.add_error("files", _("A file is larger than the limit."))
+        elif form.is_valid() and form.cleaned_data["form_secret"] == access.form_secret:
+            try:
+                services.reporter_reply(
+                    access,
+                    text=form.cleaned_data["text"],
+                    files=_uploads(request),
+                    on=company_today(channel.company),
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return redirect("report:case", slug=channel.company.slug)
+        status = 400
+    from oversight.complaints.presenters import reporter_view
+
+    context = {"company": channel.company, "form": form, **reporter_view(access)}
+    return render(request, "complaints/report_case.html", context, status=status)
+
+
+@reporter_route
+@require_POST
+def sign_out(request: HttpRequest, slug: str) -> HttpResponse:
+    channel = _channel(slug)
+    token = request.COOKIES.get(COOKIE, "")
+    if token:
+        services.reporter_sign_out(token[:100])
+    response = render(
+        request, "complaints/report_signed_out.html", {"company": channel.company}
+    )
+    response.delete_cookie(COOKIE, path=COOKIE_PATH, samesite="Strict")
+    response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    return response

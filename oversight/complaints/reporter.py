@@ -1,0 +1,108 @@
+"""Plumbing for the reporter's routes: no trace of the client, nothing on disk.
+
+- ``reporter_route`` marks a view: no-store, an Origin check on POST instead of a CSRF
+  cookie (a second cookie is not allowed), uploads held in memory only.
+- ``MemoryOnlyUpload`` keeps an upload in memory and stops at the size limit, so no
+  plaintext ever lands in a temporary file.
+- The reporter's one cookie carries a random session token, never the receipt.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import InMemoryUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.utils import translation
+from django.views.decorators.csrf import csrf_exempt
+
+from oversight.complaints import conf
+
+COOKIE = "report_session"
+COOKIE_PATH = "/report/"
+SESSION_SECONDS = 1800
+
+
+class MemoryOnlyUpload(FileUploadHandler):
+    """Collect each file in memory; past the per-file limit, stop the upload."""
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        self.buffer = io.BytesIO()
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        if start + len(raw_data) > conf.max_file_bytes():
+            self.request.complaints_upload_too_large = True  # type: ignore[union-attr]
+            raise StopUpload(connection_reset=False)
+        self.buffer.write(raw_data)
+
+    def file_complete(self, file_size: int) -> InMemoryUploadedFile:
+        self.buffer.seek(0)
+        return InMemoryUploadedFile(
+            file=self.buffer,
+            field_name=self.field_name,
+            name=self.file_name,
+            content_type=self.content_type,
+            size=file_size,
+            charset=self.charset,
+            content_type_extra=self.content_type_extra,
+        )
+
+
+def _same_origin(request: HttpRequest) -> bool:
+    origin = request.headers.get("Origin")
+    if origin is None or origin == "null":
+        # Old browsers send no Origin; the form's sealed nonce and the SameSite=Strict
+        # cookie carry the protection then.
+        return origin is None
+    return origin in {
+        f"{request.scheme}://{request.get_host()}",
+        *settings.CSRF_TRUSTED_ORIGINS,
+    }
+
+
+def reporter_route(
+    view: Callable[..., HttpResponse],
+) -> Callable[..., HttpResponse]:
+    @csrf_exempt
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        request.upload_handlers = [MemoryOnlyUpload(request)]
+        lang = request.GET.get("lang") or request.POST.get("lang", "")
+        if lang in dict(settings.LANGUAGES):
+            translation.activate(lang)
+            request.LANGUAGE_CODE = lang
+        if request.method == "POST" and not _same_origin(request):
+            response: HttpResponse = HttpResponseForbidden(
+                "Cross-site request refused."
+            )
+        else:
+            response = view(request, *args, **kwargs)
+        response.headers["Cache-Control"] = "no-store, max-age=0"
+        response.headers["Pragma"] = "no-cache"
+        response.headers["Cross-Origin-Embedder-Policy"] = "require-corp"
+        return response
+
+    return wrapper
+
+
+def client_key(request: HttpRequest) -> str:
+    """The only thing derived from the client's address: an hourly-keyed HMAC, in memory."""
+    return conf.guard().client(request.META.get("REMOTE_ADDR", ""))
+
+
+def set_session_cookie(response: HttpResponse, token: str) -> None:
+    response.set_cookie(
+        COOKIE,
+        token,
+        max_age=SESSION_SECONDS,
+        path=COOKIE_PATH,
+        secure=True,
+        httponly=True,
+        samesite="Strict",
+    )

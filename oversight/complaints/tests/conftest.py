@@ -1,0 +1,80 @@
+"""Fixtures of the complaint channel: keys set up, the channel published, a way to report."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from oversight.complaints import crypto, services
+
+FAST = crypto.KeyParams(opslimit=1, memlimit=8 * 1024)
+PASSPHRASES = {
+    name: f"{name}'s own long passphrase" for name in ("ada", "ben", "gus", "hal")
+}
+TODAY = date(2026, 3, 2)
+
+
+@pytest.fixture(autouse=True)
+def _fast_keys(settings):
+    settings.COMPLAINTS_KEY_PARAMS = FAST
+    from oversight.complaints import conf
+
+    conf.guard.cache_clear()
+    yield
+    conf.guard.cache_clear()
+
+
+@pytest.fixture
+def keys(personas):
+    """ada (chair), ben (member) and gus (internal audit) have complaint keys."""
+    for name in ("ada", "ben", "gus"):
+        services.set_up_key(personas[name], passphrase=PASSPHRASES[name], on=TODAY)
+    return {
+        name: services.unlock_key(personas[name], PASSPHRASES[name])
+        for name in ("ada", "ben", "gus")
+    }
+
+
+@pytest.fixture
+def channel(company, personas, keys):
+    """The channel is published; its recovery kit is returned once."""
+    kit = services.publish_channel(
+        company, actor=personas["ada"], on=date(2020, 1, 1), fallback=personas["gus"]
+    )
+    return kit
+
+
+@pytest.fixture
+def report(company, channel):
+    """``report(text=..., concerns=[user], files=[Upload])`` files one and returns (case, receipt)."""
+
+    def make(
+        text="The Q3 revenue was booked early.",
+        concerns=(),
+        files=(),
+        category="accounting",
+    ):
+        receipt = crypto.normalise_receipt(crypto.new_receipt())
+        case, created = services.submit_report(
+            company,
+            receipt=receipt,
+            data=services.ReportInput(
+                category=category,
+                text=text,
+                concerns=tuple(u.pk for u in concerns),
+                files=tuple(files),
+            ),
+            on=TODAY,
+        )
+        assert created
+        return case, receipt
+
+    return make
+
+
+def hidden(html: str, name: str) -> str:
+    match = re.search(rf'name="{name}" value="([^"]*)"', html)
+    assert match, f"no hidden field {name}"
+    return match.group(1)

@@ -1,0 +1,218 @@
+"""The reporter's side: file, confirm the receipt, come back, answer; and bad input."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from oversight.complaints import crypto
+from oversight.complaints.models import Case, Message, ReceiptFailures
+from oversight.complaints.tests.conftest import hidden
+
+SLUG = "one-stop-systems"
+IP = "203.0.113.77"
+UA = "CanaryAgent/9.9 (reporter)"
+
+
+def reporter():
+    return Client(REMOTE_ADDR=IP, HTTP_USER_AGENT=UA)
+
+
+def _form(client, **extra):
+    page = client.get(reverse("report:intake", args=[SLUG]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    data = {
+        "nonce": hidden(html, "nonce"),
+        "challenge": hidden(html, "challenge"),
+        "solution": "",
+        "category": "accounting",
+        "text": "Revenue from the March deal was booked in February.",
+        "contact": "",
+    }
+    data.update(extra)
+    return data
+
+
+def _receipt(html):
+    return re.search(r"<strong>([0-9A-Z-]{23})</strong>", html).group(1)
+
+
+def test_a_reporter_files_confirms_returns_and_answers(channel, personas):
+    client = reporter()
+    data = _form(
+        client, files=[SimpleUploadedFile("ledger.csv", b"a,b\n1,2\n", "text/csv")]
+    )
+    sent = client.post(reverse("report:intake", args=[SLUG]), data)
+    assert sent.status_code == 200
+    receipt = _receipt(sent.content.decode())
+    assert len(crypto.normalise_receipt(receipt)) == 20
+    assert Case.objects.count() == 1
+
+    wrong = client.post(
+        reverse("report:confirm", args=[SLUG]),
+        {"nonce": data["nonce"], "typed": "AAAAA-AAAAA-AAAAA-AAAAA"},
+    )
+    assert wrong.status_code == 400
+    assert b"not the receipt" in wrong.content
+    confirmed = client.post(
+        reverse("report:confirm", args=[SLUG]),
+        {"nonce": data["nonce"], "typed": receipt.lower().replace("-", " ")},
+    )
+    assert confirmed.status_code == 200
+    assert b"confirmed" in confirmed.content
+
+    back = client.post(
+        reverse("report:follow-up", args=[SLUG]),
+        {
+            "receipt": receipt,
+            "challenge": hidden(_get(client, "follow-up"), "challenge"),
+        },
+    )
+    assert back.status_code == 302
+    cookie = back.cookies["report_session"]
+    assert cookie["httponly"]
+    assert cookie["samesite"] == "Strict"
+    assert cookie["secure"]
+    assert crypto.normalise_receipt(receipt) not in cookie.value
+    page = client.get(reverse("report:case", args=[SLUG]))
+    assert b"booked in February" in page.content
+    assert b"ledger.csv" in page.content
+    secret = hidden(page.content.decode(), "form_secret")
+    answered = client.post(
+        reverse("report:case", args=[SLUG]),
+        {"form_secret": secret, "text": "Also in Q3."},
+    )
+    assert answered.status_code == 302
+    assert Message.objects.filter(from_reporter=True).count() == 1
+    out = client.post(reverse("report:sign-out", args=[SLUG]))
+    assert out.headers["Clear-Site-Data"] == '"cache", "cookies", "storage"'
+    assert client.get(reverse("report:case", args=[SLUG])).status_code == 302
+
+
+def _get(client, name):
+    return client.get(reverse(f"report:{name}", args=[SLUG])).content.decode()
+
+
+def test_sending_the_same_form_twice_files_one_report_with_the_same_receipt(channel):
+    client = reporter()
+    data = _form(client)
+    first = client.post(reverse("report:intake", args=[SLUG]), data)
+    data["challenge"] = hidden(_get(client, "intake"), "challenge")
+    second = client.post(reverse("report:intake", args=[SLUG]), data)
+    assert _receipt(first.content.decode()) == _receipt(second.content.decode())
+    assert Case.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("extra", "words"),
+    [
+        ({"text": ""}, b"This field is required"),
+        ({"text": "   "}, b"This field is required"),
+        ({"category": "gossip"}, b"Select a valid choice"),
+        ({"nonce": "forged"}, b"had expired"),
+        ({"challenge": "forged"}, b"send the form again"),
+        (
+            {"files": [SimpleUploadedFile("x.exe", b"MZ", "application/x-msdownload")]},
+            b"not accepted",
+        ),
+    ],
+)
+def test_bad_reports_get_a_clear_message_and_keep_the_text(channel, extra, words):
+    client = reporter()
+    data = _form(client, **extra)
+    response = client.post(reverse("report:intake", args=[SLUG]), data)
+    assert response.status_code == 400
+    assert words in response.content
+    assert Case.objects.count() == 0
+    if data["text"].strip():
+        assert data["text"].encode() in response.content  # the reporter loses nothing
+
+
+def test_an_oversized_file_is_refused(channel, settings):
+    settings.COMPLAINTS_MAX_FILE_BYTES = 1000
+    client = reporter()
+    data = _form(
+        client, files=[SimpleUploadedFile("big.pdf", b"x" * 5000, "application/pdf")]
+    )
+    response = client.post(reverse("report:intake", args=[SLUG]), data)
+    assert response.status_code == 400
+    assert b"larger than the limit" in response.content
+    assert Case.objects.count() == 0
+
+
+@pytest.mark.parametrize("typed", ["AAAAA-AAAAA-AAAAA-AAAAA", "short", "!!!", ""])
+def test_a_wrong_or_malformed_receipt_is_refused_and_counted_by_day(channel, typed):
+    client = reporter()
+    response = client.post(
+        reverse("report:follow-up", args=[SLUG]),
+        {"receipt": typed, "challenge": hidden(_get(client, "follow-up"), "challenge")},
+    )
+    assert response.status_code == 400
+    assert "report_session" not in response.cookies
+    if typed:
+        assert b"No report matches" in response.content
+        assert ReceiptFailures.objects.get().count == 1
+
+
+def test_receipt_guessing_is_throttled_per_client(channel, settings):
+    from oversight.complaints import conf
+
+    client = reporter()
+    guard = conf.guard()
+    key = guard.client(IP)
+    for _ in range(guard.policy.receipt_attempts):
+        guard.record(key, "receipt_failure")
+    response = client.post(
+        reverse("report:follow-up", args=[SLUG]), {"receipt": "x", "challenge": "y"}
+    )
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) > 0
+    other = Client(REMOTE_ADDR="198.51.100.1")
+    assert other.get(reverse("report:follow-up", args=[SLUG])).status_code == 200
+
+
+def test_a_cross_site_post_is_refused(channel):
+    client = reporter()
+    data = _form(client)
+    response = client.post(
+        reverse("report:intake", args=[SLUG]), data, HTTP_ORIGIN="https://evil.example"
+    )
+    assert response.status_code == 403
+    assert Case.objects.count() == 0
+
+
+def test_an_unknown_or_closed_channel_is_404(db, company):
+    assert Client().get(reverse("report:intake", args=[SLUG])).status_code == 404
+    assert Client().get(reverse("report:intake", args=["nope"])).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["intake", "follow-up", "case"])
+def test_every_reporter_page_sets_no_cookie_and_no_store(channel, name):
+    response = reporter().get(reverse(f"report:{name}", args=[SLUG]))
+    assert response.status_code in {200, 302}
+    assert response.headers["Cache-Control"].startswith("no-store")
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert "unsafe" not in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert not response.cookies  # no session, no CSRF cookie
+
+
+def test_the_page_is_translated(channel):
+    client = reporter()
+    fr = client.get(reverse("report:intake", args=[SLUG]), HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Signaler une préoccupation".encode() in fr.content
+    also = client.get(reverse("report:intake", args=[SLUG]) + "?lang=fr")
+    assert "Qui la reçoit".encode() in also.content
+    en = client.get(reverse("report:intake", args=[SLUG]))
+    assert b"Who receives it" in en.content
+
+
+def test_the_page_says_who_receives_a_report_by_role(channel):
+    html = _get(reporter(), "intake")
+    assert "chair and the independent members" in html
+    assert "Ben Member" in html  # can be named as concerned

@@ -1,0 +1,227 @@
+"""The recipients' pages: cases they hold a key to, case work, the channel, statistics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_http_methods, require_POST
+
+from oversight.accounts.http import AuthenticatedHttpRequest
+from oversight.accounts.queries import company_for, company_today, holders_of
+from oversight.complaints import crypto, keyring, queries, services
+from oversight.complaints.forms import CaseActionForm, PassphraseForm, PublishForm
+from oversight.complaints.models import Case, Channel, RecipientKey
+from oversight.complaints.presenters import file_body, recipient_view
+from oversight.ledger.models import LedgerEvent
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    company = company_for(request, "complaints.cases")
+    cases = list(queries.cases_for(request.user, company))
+    context = {
+        "cases": cases,
+        "has_key": RecipientKey.objects.filter(user=request.user).exists(),
+    }
+    return _no_store(render(request, "complaints/case_list.html", context))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def key(request: AuthenticatedHttpRequest) -> HttpResponse:
+    company_for(request, "complaints.cases")
+    existing = RecipientKey.objects.filter(user=request.user).exists()
+    form = PassphraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        passphrase = form.cleaned_data["passphrase"]
+        try:
+            if not existing:
+                services.set_up_key(
+                    request.user,
+                    passphrase=passphrase,
+                    on=company_today(request.company),
+                )
+            private = services.unlock_key(request.user, passphrase)
+        except ValidationError as exc:
+            form.add_error("passphrase", exc)
+        else:
+            response = redirect(_safe_next(request) or reverse("complaints:list"))
+            keyring.store(request, response, private)
+            return response
+    status = 400 if form.is_bound else 200
+    return _no_store(
+        render(
+            request,
+            "complaints/key_form.html",
+            {"form": form, "existing": existing},
+            status=status,
+        )
+    )
+
+
+def _safe_next(request: AuthenticatedHttpRequest) -> str:
+    target = request.GET.get("next", "")
+    return target if target.startswith("/complaints/") and "//" not in target else ""
+
+
+def _case_and_key(
+    request: AuthenticatedHttpRequest, case_id: str
+) -> tuple[Case, crypto.ReportKey | None]:
+    company = company_for(request, "complaints.cases")
+    case = queries.get_case_for(request.user, company, case_id)
+    private = keyring.load(request)
+    if private is None:
+        return case, None
+    return case, services.case_key(case, request.user, private)
+
+
+@login_required
+def case_detail(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
+    case, key = _case_and_key(request, case_id)
+    if key is None:
+        return redirect(f"{reverse('complaints:key')}?next={request.path}")
+    services.note_viewed(case, actor=request.user)
+    context = {
+        "case": case,
+        "form": CaseActionForm(),
+        "people": holders_of(
+            case.company, services.CONCERNABLE_ROLES | {services.Role.INTERNAL_AUDIT}
+        ),
+        "events": LedgerEvent.objects.filter(chain=case.ledger_chain)
+        .select_related("actor")
+        .order_by("seq"),
+        "may_exclude": services.may_exclude(case, request.user),
+        **recipient_view(case, key),
+    }
+    return _no_store(render(request, "complaints/case_detail.html", context))
+
+
+@login_required
+@require_POST
+def case_act(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
+    case, key = _case_and_key(request, case_id)
+    if key is None:
+        return redirect(
+            f"{reverse('complaints:key')}?next={reverse('complaints:detail', args=[case.id])}"
+        )
+    form = CaseActionForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("Invalid action.", status=400)
+    try:
+        _dispatch(request, case, key, form.cleaned_data)
+    except ValidationError as exc:
+        return HttpResponse(" ".join(exc.messages), status=400)
+    return redirect("complaints:detail", case_id=case.id)
+
+
+def _dispatch(
+    request: AuthenticatedHttpRequest,
+    case: Case,
+    key: crypto.ReportKey,
+    data: dict[str, Any],
+) -> None:
+    actor, on, action = request.user, company_today(case.company), data["action"]
+    person = None
+    if data.get("person"):
+        person = (
+            holders_of(case.company, set(services.Role))
+            .filter(pk=data["person"])
+            .first()
+        )
+        if person is None:
+            raise ValidationError("Unknown person.")
+    if action == "status":
+        services.set_status(case, actor=actor, status=data["status"], on=on)
+    elif action == "note":
+        services.add_note(case, actor=actor, key=key, text=data["text"], on=on)
+    elif action == "message":
+        services.send_message(case, actor=actor, key=key, text=data["text"], on=on)
+    elif action in {"hold", "release"}:
+        services.set_legal_hold(case, actor=actor, hold=action == "hold")
+    elif action == "approve":
+        grant = case.grants.filter(pk=data.get("grant")).first()
+        if grant is None:
+            raise ValidationError("Unknown proposal.")
+        services.approve_grant(grant, actor=actor)
+    elif person is None:
+        raise ValidationError("Choose a person.")
+    elif action == "assign":
+        services.assign(case, actor=actor, assignee=person)
+    elif action == "exclude":
+        services.exclude(
+            case, actor=actor, key=key, person=person, reason=data["text"], on=on
+        )
+    else:
+        services.propose_grant(
+            case, actor=actor, key=key, grantee=person, reason=data["text"], on=on
+        )
+
+
+@login_required
+def case_file(
+    request: AuthenticatedHttpRequest, case_id: str, file_id: str
+) -> HttpResponse:
+    case, key = _case_and_key(request, case_id)
+    attachment = case.attachments.filter(pk=file_id[:16]).first()
+    if key is None or attachment is None:
+        raise Http404("Not found.")
+    meta, body = file_body(case, key, attachment)
+    services.note_viewed(case, actor=request.user, what="file")
+    # Always a download, never rendered: the original is evidence, not a safe view.
+    response = HttpResponse(body, content_type="application/octet-stream")
+    response.headers["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=str(meta["name"])
+    )
+    return _no_store(response)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def channel(request: AuthenticatedHttpRequest) -> HttpResponse:
+    company = company_for(request, "complaints.configure")
+    current = Channel.objects.filter(company=company).first()
+    people = [
+        (u.pk, u.full_name)
+        for u in holders_of(company, set(services.Role))
+        if RecipientKey.objects.filter(user=u).exists()
+    ]
+    form = PublishForm(request.POST or None, people=people)
+    if request.method == "POST" and current is None and form.is_valid():
+        fallback = (
+            holders_of(company, set(services.Role))
+            .filter(pk=form.cleaned_data["fallback"])
+            .first()
+        )
+        kit = services.publish_channel(
+            company, actor=request.user, on=company_today(company), fallback=fallback
+        )
+        return _no_store(
+            render(
+                request, "complaints/channel_kit.html", {"kit": kit, "company": company}
+            )
+        )
+    return _no_store(
+        render(
+            request,
+            "complaints/channel_form.html",
+            {"channel": current, "form": form, "company": company},
+        )
+    )
+
+
+@login_required
+def statistics(request: AuthenticatedHttpRequest) -> HttpResponse:
+    company = company_for(request, "complaints.statistics")
+    stats = queries.statistics_for(request.user, company, company_today(company))
+    return _no_store(render(request, "complaints/statistics.html", stats))
