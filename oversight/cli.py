@@ -40,8 +40,8 @@ VERBS: dict[str, tuple[str, str]] = {
         "run_compliance",
         "store today's evaluation run for every company (idempotent)",
     ),
-    "send-reminders": (
-        "send_reminders",
+    "obligation-reminders": (
+        "send_obligation_reminders",
         "email reminders ahead of due dates and the weekly digest (idempotent)",
     ),
     "migrate": ("migrate", "apply database migrations"),

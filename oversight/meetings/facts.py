@@ -63,7 +63,7 @@ def collect_facts(company: Company, *, as_of: date) -> list[Fact]:
                 occurred_on=report.delivered_on,
                 recorded_at=report.delivered_recorded_at,
                 summary=f"Report on {report.meeting.title} delivered to the board",
-                attrs={"meeting": report.meeting_id},
+                attrs={"meeting": f"meetings.meeting:{report.meeting_id}"},
             )
         )
     approved = Minutes.objects.filter(

@@ -169,3 +169,17 @@ def test_csrf_accepts_same_origin_posts_proven_by_fetch_metadata(
         **headers,
     )
     assert response.status_code == expected
+
+
+def test_no_two_apps_define_the_same_management_command() -> None:
+    """Django runs only one of two same-named commands, silently; names must be unique."""
+    from collections import Counter
+
+    from django.apps import apps
+
+    names: Counter[str] = Counter()
+    for config in apps.get_app_configs():
+        folder = Path(config.path) / "management" / "commands"
+        if config.name.startswith("oversight.") and folder.is_dir():
+            names.update(p.stem for p in folder.glob("*.py") if p.stem != "__init__")
+    assert [name for name, count in names.items() if count > 1] == []

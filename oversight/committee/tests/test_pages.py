@@ -357,7 +357,9 @@ def test_dashboard_panel(client_for, committee) -> None:
     )
 
 
-def test_questionnaire_list_query_count(client_for, committee, django_assert_max_num_queries) -> None:
+def test_questionnaire_list_query_count(
+    client_for, committee, django_assert_max_num_queries
+) -> None:
     client = client_for("fay")
     with django_assert_max_num_queries(20):
         assert client.get(reverse("committee:questionnaires")).status_code == 200

@@ -16,9 +16,16 @@ def charter(company, personas):
 
 
 @pytest.fixture
-def record(company, personas):
-    """``record(kind, "2026-03-01", **fields)``: evidence recorded by fay."""
-    from oversight.compliance import services
+def record(company, personas, monkeypatch):
+    """``record(kind, "2026-03-01", **fields)``: evidence recorded by fay.
+
+    Tests that record evidence run as a deployment whose registers are not installed,
+    so the evidence is what the engine sees (registers replace the kinds they supply;
+    ``test_a_register_replaces_recorded_evidence_of_its_kinds`` covers that).
+    """
+    from oversight.compliance import facts, services
+
+    monkeypatch.setattr(facts, "_register_modules", dict)
 
     def make(kind, on, **fields):
         return services.record_evidence(

@@ -82,9 +82,7 @@ def test_bad_evidence_is_refused_and_nothing_saved(record, kind, on, fields, wor
     assert (Evidence.objects.count(), LedgerEvent.objects.count()) == before
 
 
-def test_evidence_becomes_facts(company, record, monkeypatch):
-    # As in a deployment whose registers are not installed: evidence is all there is.
-    monkeypatch.setattr(facts, "_register_modules", dict)
+def test_evidence_becomes_facts(company, record):
     record(
         "meeting.held",
         "2026-02-12",
@@ -271,10 +269,10 @@ def test_two_schedulers_never_claim_the_same_digest(company):
 
 
 def test_send_reminders_command(company, charter, capsys):
-    call_command("send_reminders", "--today", "2026-12-05")
+    call_command("send_obligation_reminders", "--today", "2026-12-05")
     assert "reminder(s) and 1 digest(s) sent" in capsys.readouterr().out
     with pytest.raises(CommandError):
-        call_command("send_reminders", "--today", "soon")
+        call_command("send_obligation_reminders", "--today", "soon")
 
 
 # ---------------------------------------------------------------- oversight check

@@ -1,4 +1,4 @@
-"""``oversight send-reminders``: email reminders ahead of due dates, and the weekly digest.
+"""``oversight obligation-reminders``: email reminders ahead of due dates, and the weekly digest.
 
 Safe to run from several hosts at once: rows are claimed with conditional updates, so
 each reminder and each week's digest is sent at most once.
