@@ -97,7 +97,7 @@ def current_company(get_response: Handler) -> Handler:
                 (c for c in companies if c.pk == chosen), None
             )
             if company is None and companies:
-                company = companies[0]
+                company = queries.home_company(request.user) or companies[0]
                 request.session[SESSION_COMPANY] = company.pk
             request.company = company  # type: ignore[attr-defined]
             request.companies = companies  # type: ignore[attr-defined]

@@ -51,6 +51,15 @@ def companies_for(user: User | AnonymousUser) -> list[Company]:
     return sorted(seen.values(), key=lambda c: c.name)
 
 
+def home_company(user: User) -> Company | None:
+    """The company a person lands in before choosing: where their longest-held role began."""
+    companies = {c.pk: c for c in companies_for(user)}
+    for assignment in active_assignments(user).order_by("starts_on", "pk"):
+        if assignment.company_id in companies:
+            return companies[assignment.company_id]
+    return None
+
+
 def roles_in(
     user: User | AnonymousUser, company: Company, *, on: date | None = None
 ) -> frozenset[Role]:

@@ -364,3 +364,25 @@ def test_api_tokens_are_shown_once_stored_hashed_and_revocable(
     )
     token.refresh_from_db()
     assert token.revoked_at is not None
+
+
+def test_a_person_lands_where_their_longest_held_role_is(
+    personas, company, other_company
+) -> None:
+    from oversight.accounts.models import Role
+    from oversight.accounts.services import assign_role
+
+    # Northwind sorts first, but ada has chaired One Stop Systems for longer.
+    assign_role(
+        personas["ada"],
+        actor=None,
+        company=other_company,
+        role=Role.MEMBER,
+        starts_on=date(2024, 1, 1),
+    )
+    client = Client()
+    sign_in(client, "ada@oss.example")
+    client.post(reverse("accounts:mfa-verify"), {"token": code_for(personas["ada"])})
+    assert (
+        b"<h1>One Stop Systems, Inc.</h1>" in client.get(reverse("dashboard")).content
+    )
