@@ -1,9 +1,10 @@
 """The one bridge between the registers and the charter engine.
 
 ``gather_facts`` asks every installed app that has a ``facts.py`` for its facts
-(``collect_facts(company, *, as_of)``) and adds the evidence people recorded. For a kind
-whose register is installed and supplies facts, the register's structured records replace
-recorded evidence of that kind.
+(``collect_facts(company, *, as_of)``) and adds the evidence people recorded. A register
+takes over each of its kinds on the day of its first record of that kind: from then on
+its structured records replace recorded evidence of the kind, while evidence of what
+happened before (the committee's paper history) still counts.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from oversight.accounts.models import Company
 from oversight.compliance.models import Evidence
 from oversight.rules.charter.calendar import FiscalCalendar, days_in_month
 from oversight.rules.core import Fact, Scalar
-from oversight.rules.kinds import BY_NAME, KINDS
+from oversight.rules.kinds import BY_NAME
 
 
 def calendar_for(company: Company) -> FiscalCalendar:
@@ -40,12 +41,6 @@ def _register_modules() -> dict[str, str]:
         if find_spec(module) is not None:
             found[config.label] = module
     return found
-
-
-def supplied_kinds() -> frozenset[str]:
-    """Kinds that an installed register supplies, so recorded evidence of them is not used."""
-    registers = _register_modules()
-    return frozenset(k.name for k in KINDS if k.register and k.register in registers)
 
 
 def evidence_fact(row: Evidence) -> Fact:
@@ -75,13 +70,17 @@ def evidence_fact(row: Evidence) -> Fact:
 def gather_facts(company: Company, *, as_of: date) -> list[Fact]:
     """Every fact about ``company`` that occurred by ``as_of``: registers, then evidence."""
     facts: list[Fact] = []
+    took_over: dict[str, date] = {}  # kind → the day of a register's first record of it
     for module in _register_modules().values():
         collect = getattr(import_module(module), "collect_facts", None)
-        if collect is not None:
-            facts.extend(collect(company, as_of=as_of))
-    replaced = supplied_kinds()
-    rows = Evidence.objects.filter(company=company, occurred_on__lte=as_of).exclude(
-        kind__in=replaced
-    )
-    facts.extend(evidence_fact(row) for row in rows)
+        if collect is None:
+            continue
+        for fact in collect(company, as_of=as_of):
+            facts.append(fact)
+            if fact.kind not in took_over or fact.occurred_on < took_over[fact.kind]:
+                took_over[fact.kind] = fact.occurred_on
+    for row in Evidence.objects.filter(company=company, occurred_on__lte=as_of):
+        first = took_over.get(row.kind)
+        if first is None or row.occurred_on < first:
+            facts.append(evidence_fact(row))
     return facts

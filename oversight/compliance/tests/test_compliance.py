@@ -111,7 +111,12 @@ def test_evidence_becomes_facts(company, record):
 def test_a_register_replaces_recorded_evidence_of_its_kinds(
     company, record, monkeypatch
 ):
-    record("meeting.held", "2026-02-12")
+    record(
+        "meeting.held", "2025-11-12"
+    )  # paper history, before the register's first record
+    record(
+        "meeting.held", "2026-03-03"
+    )  # the same meeting, recorded twice: the register's counts
     record("charter.reviewed", "2026-02-12")
     structured = Fact("meeting.held", "meetings.meeting:1", date(2026, 3, 3), NOW)
 
@@ -125,13 +130,21 @@ def test_a_register_replaces_recorded_evidence_of_its_kinds(
     )
     monkeypatch.setattr(facts, "import_module", lambda name: Adapter)
     gathered = facts.gather_facts(company, as_of=date(2026, 11, 19))
-    assert [f.ref for f in gathered if f.kind == "meeting.held"] == [
-        "meetings.meeting:1"
+    meetings = sorted(
+        (f.occurred_on, f.ref.split(":")[0])
+        for f in gathered
+        if f.kind == "meeting.held"
+    )
+    assert meetings == [
+        (date(2025, 11, 12), "compliance.evidence"),
+        (date(2026, 3, 3), "meetings.meeting"),
     ]
-    assert [f.kind for f in gathered if f.ref.startswith("compliance.evidence:")] == [
-        "charter.reviewed"
+    assert sorted(
+        f.kind for f in gathered if f.ref.startswith("compliance.evidence:")
+    ) == [
+        "charter.reviewed",
+        "meeting.held",
     ]
-    assert "meeting.held" in facts.supplied_kinds()
 
 
 def test_fiscal_calendar_comes_from_company_settings(company):
