@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from oversight.committee.models import Director
+from oversight.committee.models import Director, Organisation
 from oversight.rules.composition import facts as pure
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -38,7 +38,7 @@ class AppointForm(forms.Form):
 
     def __init__(self, *args: Any, company: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["director"].queryset = Director.objects.filter(company=company)  # type: ignore[attr-defined]
+        _set_queryset(self, "director", Director.objects.filter(company=company))
 
 
 class EndMembershipForm(forms.Form):
@@ -94,7 +94,7 @@ class WhatIfForm(forms.Form):
 
     def __init__(self, *args: Any, company: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["director"].queryset = Director.objects.filter(company=company)  # type: ignore[attr-defined]
+        _set_queryset(self, "director", Director.objects.filter(company=company))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -251,3 +251,130 @@ class DeterminationForm(forms.Form):
 
 class NotifiedForm(forms.Form):
     on = forms.DateField(widget=DATE, label="Nasdaq notified on")
+
+
+def _set_queryset(form: forms.Form, name: str, queryset: Any) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = queryset
+
+
+class HolderForm(forms.Form):
+    """A fact about the director or one of their Family Members."""
+
+    holder = forms.ChoiceField(label="About", required=False)
+
+    def __init__(self, *args: Any, director: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        family = list(director.family.all()) if director is not None else []
+        holder = self.fields["holder"]
+        assert isinstance(holder, forms.ChoiceField)
+        holder.choices = [("", "The director"), *((str(f.pk), f.name) for f in family)]
+
+
+class FamilyMemberForm(forms.Form):
+    def __init__(self, *args: Any, director: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+    name = forms.CharField(max_length=200)
+    relationship = forms.ChoiceField(choices=_choices(pure.Relationship))
+    minor = forms.BooleanField(required=False)
+    shares_home = forms.BooleanField(required=False, label="Shares the director's home")
+
+
+class EmploymentForm(HolderForm):
+    starts_on = forms.DateField(widget=DATE, label="From")
+    ends_on = forms.DateField(widget=DATE, required=False, label="Until")
+    title = forms.CharField(max_length=200, required=False)
+    employer = forms.CharField(max_length=200, initial="the company")
+    executive_officer = forms.BooleanField(required=False)
+    interim = forms.BooleanField(required=False)
+
+
+class CompensationForm(HolderForm):
+    paid_on = forms.DateField(widget=DATE)
+    amount = forms.DecimalField(max_digits=14, decimal_places=2)
+    kind = forms.ChoiceField(choices=_choices(pure.CompensationKind))
+    description = forms.CharField(max_length=300, required=False)
+
+
+class OrgRoleForm(HolderForm):
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none())
+    role = forms.ChoiceField(choices=_choices(pure.OrgRoleKind))
+    starts_on = forms.DateField(widget=DATE, label="From")
+    ends_on = forms.DateField(widget=DATE, required=False, label="Until")
+
+    def __init__(self, *args: Any, director: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, director=director, **kwargs)
+        company = director.company if director is not None else None
+        _set_queryset(
+            self, "organisation", Organisation.objects.filter(company=company)
+        )
+
+
+class CompanyForm(forms.Form):
+    """A register form of the company itself (``company`` scopes any choices)."""
+
+    def __init__(self, *args: Any, company: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+
+class ListingForm(CompanyForm):
+    listing_date = forms.DateField(widget=DATE, required=False)
+    registration_effective = forms.DateField(
+        widget=DATE, required=False, label="Registration effective"
+    )
+    ipo = forms.BooleanField(required=False, label="Listed in connection with an IPO")
+    min_members = forms.IntegerField(min_value=1, max_value=20, initial=3)
+    max_audit_committees = forms.IntegerField(
+        min_value=1, max_value=20, required=False, initial=3
+    )
+    requires_acfe = forms.BooleanField(
+        required=False, initial=True, label="The charter requires a financial expert"
+    )
+
+
+class AnnualMeetingForm(CompanyForm):
+    held_on = forms.DateField(widget=DATE, label="Annual meeting on")
+
+
+class RevenueForm(CompanyForm):
+    fiscal_year = forms.IntegerField(min_value=1900, max_value=2200)
+    amount = forms.DecimalField(
+        max_digits=16, decimal_places=2, label="Consolidated gross revenues"
+    )
+
+
+class OrganisationForm(CompanyForm):
+    name = forms.CharField(max_length=200)
+    sole_proprietorship = forms.BooleanField(required=False)
+
+
+class OrganisationRevenueForm(RevenueForm):
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none())
+
+    def __init__(self, *args: Any, company: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, company=company, **kwargs)
+        _set_queryset(
+            self, "organisation", Organisation.objects.filter(company=company)
+        )
+
+
+class PaymentForm(CompanyForm):
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none())
+    fiscal_year = forms.IntegerField(min_value=1900, max_value=2200)
+    direction = forms.ChoiceField(choices=_choices(pure.Direction))
+    amount = forms.DecimalField(max_digits=16, decimal_places=2)
+    category = forms.ChoiceField(
+        choices=_choices(pure.ServiceCategory), initial="other"
+    )
+    paid_on = forms.DateField(widget=DATE, required=False)
+    exempt = forms.ChoiceField(
+        choices=[("", "—"), *_choices(pure.PaymentExemption)], required=False
+    )
+
+    def __init__(self, *args: Any, company: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, company=company, **kwargs)
+        _set_queryset(
+            self, "organisation", Organisation.objects.filter(company=company)
+        )

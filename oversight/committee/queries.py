@@ -90,3 +90,17 @@ def facts_of(director: m.Director) -> dict[str, list[object]]:
         )
         for kind, model in FACT_MODELS.items()
     }
+
+
+def organisations_of(company: Company) -> QuerySet[m.Organisation]:
+    return m.Organisation.objects.filter(company=company).prefetch_related(
+        "revenues", "payments"
+    )
+
+
+def company_facts(company: Company) -> dict[str, object]:
+    return {
+        "listing": m.ListingProfile.objects.filter(company=company).first(),
+        "meetings": list(m.AnnualMeeting.objects.filter(company=company)),
+        "revenues": list(m.CompanyRevenue.objects.filter(company=company)),
+    }

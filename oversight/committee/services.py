@@ -246,6 +246,7 @@ def record_fact(
         raise ValidationError(
             f"Unknown fields for a {kind}: {', '.join(sorted(unknown))}."
         )
+    _check_values(values)
     row = model(
         director=director,
         family_member=family_member,
@@ -310,6 +311,28 @@ def record_qualifications(
         record_fact(director, actor=actor, kind="acfe", values=values, check=False)
     if check:
         check_composition(director.company, actor=actor)
+
+
+PAIRS = (
+    ("starts_on", "ends_on"),
+    ("executive_from", "executive_to"),
+    ("committee_from", "committee_to"),
+)
+
+
+def _check_values(values: dict[str, Any]) -> None:
+    """The clear messages for what the database constraints would also refuse."""
+    amount = values.get("amount")
+    if isinstance(amount, Decimal | int) and amount < 0:
+        raise ValidationError("An amount cannot be negative.")
+    pct = values.get("voting_pct")
+    if isinstance(pct, Decimal | int) and not 0 <= pct <= 100:
+        raise ValidationError("A voting percentage is between 0 and 100.")
+    for start, end in PAIRS:
+        if values.get(start) and values.get(end) and values[end] < values[start]:
+            raise ValidationError(
+                f"{end.replace('_', ' ').capitalize()} is before {start.replace('_', ' ')}: it ends before it starts."
+            )
 
 
 def _check_acfe(values: dict[str, Any]) -> None:
@@ -898,3 +921,44 @@ def parse_amount(text: str) -> Decimal:
         return Decimal(text)
     except InvalidOperation:
         raise ValidationError(f"{text!r} is not an amount.") from None
+
+
+@transaction.atomic
+def record_for_director(
+    director: m.Director, *, actor: User, what: str, data: dict[str, Any]
+) -> models.Model:
+    """A Family Member or a fact about the director or one of them, from a register form."""
+    if what == "family":
+        return add_family_member(director, actor=actor, **data)
+    values = dict(data)
+    holder = values.pop("holder", "") or None
+    family = (
+        m.FamilyMember.objects.filter(director=director, pk=holder).first()
+        if holder
+        else None
+    )
+    if holder and family is None:
+        raise ValidationError("No such Family Member of this director.")
+    return record_fact(
+        director, actor=actor, kind=what, values=values, family_member=family
+    )
+
+
+@transaction.atomic
+def record_for_company(
+    company: Company, *, actor: User, what: str, data: dict[str, Any]
+) -> models.Model:
+    """The listing, a meeting, revenues, an organisation or a payment, from a register form."""
+    if what == "listing":
+        return set_listing(company, actor=actor, **data)
+    if what == "meeting":
+        return add_annual_meeting(company, actor=actor, **data)
+    if what == "revenue":
+        return record_company_revenue(company, actor=actor, **data)
+    if what == "organisation":
+        return create_organisation(company, actor=actor, **data)
+    values = dict(data)
+    org = values.pop("organisation")
+    if what == "organisation_revenue":
+        return record_organisation_revenue(org, actor=actor, **values)
+    return record_payment(org, actor=actor, **values)

@@ -34,17 +34,17 @@ def test_snapshot_refs_point_at_rows(committee, director) -> None:
         (
             "compensation",
             {"paid_on": date(2026, 1, 1), "amount": Decimal(-1), "kind": "bonus"},
-            "not_negative",
+            "cannot be negative",
         ),
         (
             "employment",
             {"starts_on": date(2026, 1, 1), "ends_on": date(2025, 1, 1)},
-            "ends_on_after_starts_on",
+            "ends before it starts",
         ),
         (
             "share_holding",
             {"on": date(2026, 1, 1), "voting_pct": Decimal(101)},
-            "pct_range",
+            "between 0 and 100",
         ),
         (
             "acfe",
