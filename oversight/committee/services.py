@@ -6,7 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -14,9 +14,10 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from oversight.accounts.models import Company, Role, User
-from oversight.accounts.queries import holders_of
+from oversight.accounts.queries import company_today, holders_of
 from oversight.committee import models as m
 from oversight.committee.snapshot import load_register
 from oversight.ledger.services import record
@@ -783,7 +784,7 @@ def submit_questionnaire(
     response.answers = _jsonable(
         {k: v for k, v in answers.__dict__.items() if v not in (None, "", False)}
     )
-    response.submitted_at = timezone_now()
+    response.submitted_at = timezone.now()
     response.save(update_fields=["answers", "submitted_at"])
     record(
         "committee.questionnaire_answered",
@@ -796,19 +797,7 @@ def submit_questionnaire(
     return response
 
 
-def timezone_now() -> Any:
-    from django.utils import timezone
-
-    return timezone.now()
-
-
 # --- alerts ----------------------------------------------------------------------------
-
-
-def company_today(company: Company) -> date:
-    from oversight.accounts.queries import company_today as today
-
-    return today(company)
 
 
 @transaction.atomic
@@ -914,13 +903,6 @@ def mark_exchange_notified(
         data={"on": on},
     )
     return alert
-
-
-def parse_amount(text: str) -> Decimal:
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise ValidationError(f"{text!r} is not an amount.") from None
 
 
 @transaction.atomic
