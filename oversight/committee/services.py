@@ -68,6 +68,16 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _days(*days: date | None) -> None:
+    """Refuse a date outside 1900..2200 with a clear message."""
+    for day in days:
+        if day is not None:
+            try:
+                pure.check_day(day)
+            except ValueError as exc:
+                raise ValidationError(str(exc).capitalize()) from None
+
+
 def _clean(row: models.Model) -> None:
     try:
         row.full_clean()
@@ -85,6 +95,7 @@ def set_listing(
     company: Company, *, actor: User | None, **values: Any
 ) -> m.ListingProfile:
     """Record the company's listing dates and the charter's composition settings."""
+    _days(values.get("listing_date"), values.get("registration_effective"))
     profile = m.ListingProfile.objects.filter(
         company=company
     ).first() or m.ListingProfile(company=company)
@@ -112,6 +123,7 @@ def set_listing(
 def add_annual_meeting(
     company: Company, *, actor: User | None, held_on: date
 ) -> m.AnnualMeeting:
+    _days(held_on)
     meeting, created = m.AnnualMeeting.objects.get_or_create(
         company=company, held_on=held_on
     )
@@ -160,6 +172,7 @@ def create_director(
     user: User | None = None,
 ) -> m.Director:
     """Add a director (or nominee) to the register."""
+    _days(board_start, board_end)
     if board_end is not None and board_end < board_start:
         raise ValidationError("Board service cannot end before it starts.")
     if m.Director.objects.filter(company=company, name=name).exists():
@@ -323,6 +336,7 @@ PAIRS = (
 
 def _check_values(values: dict[str, Any]) -> None:
     """The clear messages for what the database constraints would also refuse."""
+    _days(*(v for v in values.values() if isinstance(v, date)))
     amount = values.get("amount")
     if isinstance(amount, Decimal | int) and amount < 0:
         raise ValidationError("An amount cannot be negative.")
@@ -411,6 +425,7 @@ def record_payment(
     check: bool = True,
 ) -> m.OrganisationPayment:
     """Record a payment between the company and an organisation, in a fiscal year."""
+    _days(paid_on)
     if fiscal_year is None:
         raise ValidationError("Every payment needs the fiscal year it belongs to.")
     if amount < 0:
@@ -465,6 +480,7 @@ def appoint_member(
     check: bool = True,
 ) -> m.Membership:
     """Seat a director on the audit committee from ``starts_on``."""
+    _days(starts_on)
     if not director.on_board(starts_on):
         raise ValidationError(f"{director.name} is not a director on {starts_on}.")
     seats = m.Membership.objects.select_for_update().filter(
@@ -511,6 +527,7 @@ def end_membership(
     check: bool = True,
 ) -> m.Membership:
     """End a seat: ``ends_on`` is the member's last day."""
+    _days(ends_on)
     if membership.ends_on is not None:
         raise ValidationError("That membership has already ended.")
     if ends_on < membership.starts_on:
@@ -555,6 +572,7 @@ def record_determination(
     check: bool = True,
 ) -> m.Determination:
     """Record the board's determination; it is frozen and its hash goes into the ledger."""
+    _days(on)
     if director.board_end is not None and on > director.board_end:
         raise ValidationError(f"{director.name} is not a director or nominee on {on}.")
     if not resolution.strip():
@@ -616,6 +634,7 @@ def issue_questionnaire(
     company: Company, *, actor: User, title: str, issued_on: date, due_on: date
 ) -> m.Questionnaire:
     """Send the annual questionnaire to every director serving on ``issued_on``."""
+    _days(issued_on, due_on)
     if due_on < issued_on:
         raise ValidationError("The questionnaire cannot be due before it is issued.")
     directors = [

@@ -373,3 +373,24 @@ def test_register_endpoints(api, director, committee) -> None:
         == 400
     )
     assert m.FamilyMember.objects.filter(director_id=ben).count() == 1
+
+
+def test_far_dates_are_a_4xx_not_a_crash(api, director) -> None:
+    client = api("ada")
+    assert client.get(f"{API}/status", {"as_of": "9999-12-31"}).status_code == 422
+    body = {"change": "resign", "director": director("Ben").pk, "on": "9999-12-30"}
+    assert (
+        client.post(f"{API}/whatif", body, content_type="application/json").status_code
+        == 422
+    )
+    fact = {"kind": "literacy", "values": {"on": "9999-12-31", "literate": True}}
+    assert (
+        api("fay")
+        .post(
+            f"{API}/directors/{director('Ben').pk}/facts",
+            fact,
+            content_type="application/json",
+        )
+        .status_code
+        == 400
+    )

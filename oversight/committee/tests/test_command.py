@@ -127,3 +127,14 @@ def test_yaml_keys_named_on_and_yes_stay_text() -> None:
     )
     director = register.director("yes")
     assert director.literacy[0].literate is True
+
+
+def test_far_dates_are_bad_input(tmp_path: Path) -> None:
+    code, _, err = run(str(EXAMPLE), "--as-of", "9999-12-31")
+    assert code == 2
+    assert "--as-of" in err
+    far = tmp_path / "far.yaml"
+    far.write_text(EXAMPLE.read_text().replace("2026-01-31", "9999-12-31"))
+    code, _, err = run(str(far), "--as-of", "2026-03-31")
+    assert code == 2
+    assert "must fall between 1900 and 2200" in err

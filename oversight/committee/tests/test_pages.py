@@ -515,3 +515,12 @@ def test_director_record_for_a_family_member_and_bad_input(
         ).status_code
         == 404
     )
+
+
+def test_far_dates_are_form_errors(client_for, committee) -> None:
+    page = client_for("ada").get(reverse("committee:overview"), {"as_of": "9999-12-31"})
+    assert page.status_code == 200  # the date is refused; today is shown
+    page = client_for("ada").post(
+        reverse("committee:whatif"), {"change": "appoint", "on": "9999-12-31"}
+    )
+    assert "must fall between 1900 and 2200" in page.content.decode()

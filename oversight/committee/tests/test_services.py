@@ -419,3 +419,19 @@ def test_facts_change_on_the_day_a_member_loses_independence(
     assert states[-1].attrs["cure_deadline"] is not None
     assert states[-2].until == became - timedelta(days=1)
     assert states[-2].attrs["ok"] is True
+
+
+def test_dates_outside_1900_to_2200_are_refused(committee, director, personas) -> None:
+    with pytest.raises(ValidationError, match="between 1900 and 2200"):
+        services.create_director(
+            committee, actor=None, name="Old", board_start=date(1066, 10, 14)
+        )
+    with pytest.raises(ValidationError, match="between 1900 and 2200"):
+        services.record_fact(
+            director("Ben"),
+            actor=None,
+            kind="literacy",
+            values={"on": date(9999, 12, 31), "literate": True},
+        )
+    with pytest.raises(ValidationError, match="between 1900 and 2200"):
+        services.appoint_member(director("Hal"), actor=None, starts_on=date(9999, 1, 1))

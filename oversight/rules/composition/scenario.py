@@ -56,6 +56,7 @@ from oversight.rules.composition.facts import (
     ShareHolding,
     Sophistication,
     SophisticationBasis,
+    check_day,
     parse_relationship,
     register_problems,
 )
@@ -179,12 +180,14 @@ class _Reader:
 
 def _date(value: object, _path: str) -> date:
     if isinstance(value, date):
-        return value
+        return check_day(value)
     if isinstance(value, str):
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             pass
+        else:
+            return check_day(day)
     raise ValueError(f"expected a date like 2026-03-31, got {value!r}")
 
 

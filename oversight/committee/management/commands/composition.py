@@ -23,6 +23,7 @@ from oversight.rules.composition.committee import (
     evaluate_committee,
     exit_code,
 )
+from oversight.rules.composition.facts import check_day
 from oversight.rules.composition.scenario import (
     ScenarioError,
     report_as_dict,
@@ -75,7 +76,7 @@ class Command(BaseCommand):
 
     def check_file(self, path: Path, as_of: str, *, as_json: bool) -> int:
         try:
-            day = date.fromisoformat(as_of)
+            day = check_day(date.fromisoformat(as_of))
         except ValueError:
             return self._fail(
                 [f"--as-of: expected a date like 2026-03-31, got {as_of!r}"],
