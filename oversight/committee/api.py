@@ -25,6 +25,7 @@ from oversight.rules.composition.scenario import report_as_dict
 
 router = Router(tags=["committee"])
 Day = Annotated[date, Field(ge=EARLIEST, le=LATEST)]
+Money = Annotated[Decimal, Field(max_digits=16, decimal_places=2, allow_inf_nan=False)]
 
 
 class Error(Schema):
@@ -175,7 +176,10 @@ def _convert(
             elif isinstance(field, models.DateField):
                 out[key] = check_day(date.fromisoformat(str(value)))
             elif isinstance(field, models.DecimalField):
-                out[key] = Decimal(str(value))
+                amount = Decimal(str(value))
+                if not amount.is_finite():
+                    raise ValueError(key)
+                out[key] = amount
             elif isinstance(field, models.ForeignKey):
                 org = m.Organisation.objects.filter(company=company, pk=value).first()
                 if org is None:
@@ -260,7 +264,7 @@ class WhatIfIn(Schema):
     on: Day
     director: int | None = None
     organisation: int | None = None
-    amount: Decimal | None = None
+    amount: Money | None = None
     fiscal_year: int | None = None
 
 
@@ -411,7 +415,7 @@ def add_annual_meeting(request: HttpRequest, body: AnnualMeetingIn) -> Status[Cr
 
 class RevenueIn(Schema):
     fiscal_year: int = Field(..., ge=1900, le=2200)
-    amount: Decimal
+    amount: Money
 
 
 @router.post(
@@ -472,7 +476,7 @@ def record_organisation_revenue(
 class PaymentIn(Schema):
     fiscal_year: int | None = Field(None, ge=1900, le=2200)
     direction: str
-    amount: Decimal
+    amount: Money
     category: str = "other"
     paid_on: Day | None = None
     exempt: str = ""
