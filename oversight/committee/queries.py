@@ -83,13 +83,28 @@ def facts_of(director: m.Director) -> dict[str, list[object]]:
     from oversight.committee.services import FACT_MODELS
 
     return {
-        kind: list(
+        FACT_LABELS[kind]: list(
             model._default_manager.filter(director=director).select_related(
                 "family_member"
             )
         )
         for kind, model in FACT_MODELS.items()
     }
+
+
+FACT_LABELS = {
+    "employment": "Employment by the company group",
+    "compensation": "Compensation from the company",
+    "org_role": "Roles at organisations",
+    "auditor_role": "Positions at the outside auditor",
+    "interlock": "Compensation-committee interlocks",
+    "share_holding": "Voting power",
+    "fs_preparation": "Preparing the financial statements",
+    "literacy": "Financial literacy findings",
+    "sophistication": "Financial sophistication",
+    "acfe": "Financial expert designations",
+    "other_audit_committee": "Other audit committees",
+}
 
 
 def organisations_of(company: Company) -> QuerySet[m.Organisation]:

@@ -327,7 +327,7 @@ def _acfe(director: Director, as_of: date) -> TestOutcome:
     if d is None:
         return TestOutcome(
             "AC-MEM-07",
-            Verdict.FAIL,
+            Verdict.NOT_APPLICABLE,
             f"{director.name} is not designated an audit committee financial expert",
             cites=cites,
         )
@@ -379,7 +379,7 @@ def _sophistication(director: Director, as_of: date, acfe: TestOutcome) -> TestO
         )
     return TestOutcome(
         "AC-MEM-06",
-        Verdict.FAIL,
+        Verdict.NOT_APPLICABLE,
         f"no basis of financial sophistication recorded for {director.name}",
         cites=cites,
     )
