@@ -255,7 +255,10 @@ def answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def determine(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     director = queries.get_director_for(request.user, pk, "committee.determine")
-    form = forms.DeterminationForm(request.POST or None)
+    computed = queries.computed_verdicts(
+        director, access.company_today(director.company)
+    )
+    form = forms.DeterminationForm(request.POST or None, initial=computed.initial)
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in ("on", "resolution", "independent", "subjective_factors",
                                                    "exception_finding", "over_boarding_approved")}  # fmt: skip
@@ -271,7 +274,7 @@ def determine(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "committee/determination_form.html",
-        {"form": form, "director": director},
+        {"form": form, "director": director, "computed": computed.outcomes},
     )
 
 

@@ -524,3 +524,19 @@ def test_far_dates_are_form_errors(client_for, committee) -> None:
         reverse("committee:whatif"), {"change": "appoint", "on": "9999-12-31"}
     )
     assert "must fall between 1900 and 2200" in page.content.decode()
+
+
+def test_determination_form_starts_from_the_register(
+    client_for, director, committee, today
+) -> None:
+    from oversight.committee import services
+
+    ben = director("Ben")
+    services.record_fact(ben, actor=None, kind="compensation",
+                         values={"paid_on": today - timedelta(days=30), "amount": 130_000, "kind": "consulting"})  # fmt: skip
+    page = client_for("fay").get(reverse("committee:determine", args=[ben.pk]))
+    form = page.context["form"]
+    assert form.initial["AC-IND-02"] == "fail"
+    assert form.initial["AC-IND-10"] == "fail"
+    assert form.initial["independent"] is False
+    assert "$130,000 paid" in page.content.decode()
