@@ -435,3 +435,7 @@ def test_dates_outside_1900_to_2200_are_refused(committee, director, personas) -
         )
     with pytest.raises(ValidationError, match="between 1900 and 2200"):
         services.appoint_member(director("Hal"), actor=None, starts_on=date(9999, 1, 1))
+
+
+def test_no_register_no_facts(company) -> None:
+    assert facts.collect_facts(company, as_of=date(2026, 3, 31)) == []
