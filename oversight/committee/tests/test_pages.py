@@ -100,6 +100,10 @@ def test_timeline_lists_the_resignation(client_for, committee) -> None:
 def test_disclosure_names_the_expert(client_for, committee) -> None:
     body = client_for("ada").get(reverse("committee:disclosure")).content.decode()
     assert "Ada Chairwell is an audit committee financial expert" in body
+    assert (
+        "the board considered the following: Ada Chairwell: Ordinary-course purchases"
+        in body
+    )
 
 
 def _post_matrix(
@@ -540,3 +544,19 @@ def test_determination_form_starts_from_the_register(
     assert form.initial["AC-IND-10"] == "fail"
     assert form.initial["independent"] is False
     assert "$130,000 paid" in page.content.decode()
+
+
+def test_disclosure_explains_a_non_independent_member(
+    client_for, director, committee, today
+) -> None:
+    from oversight.committee import services
+
+    relative = services.add_family_member(
+        director("Ben"), actor=None, name="Bo", relationship="spouse"
+    )
+    services.record_fact(director("Ben"), actor=None, kind="employment", family_member=relative,
+                         values={"starts_on": today - timedelta(days=5), "executive_officer": True})  # fmt: skip
+    body = client_for("ada").get(reverse("committee:disclosure")).content.decode()
+    assert "Non-independent member" in body
+    assert "Ben Member serves on the audit committee although not independent" in body
+    assert "Bo, Ben Member&#x27;s spouse, was an executive officer" in body
