@@ -13,7 +13,7 @@ import sys
 VERBS: dict[str, tuple[str, str]] = {
     "composition": (
         "composition",
-        "composition check FILE --as-of DATE [--json] | composition alerts: audit committee composition",
+        "composition check FILE --as-of DATE [--json] | export --company SLUG | alerts: audit committee composition",
     ),
     "demo": (
         "demo",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -20,9 +20,12 @@ from oversight.committee import models as m
 from oversight.committee.snapshot import load_register
 from oversight.rules.composition import whatif
 from oversight.rules.composition.committee import CommitteeReport, membership_timeline
+from oversight.rules.composition.facts import EARLIEST, LATEST, check_day
 from oversight.rules.composition.scenario import report_as_dict
 
 router = Router(tags=["committee"])
+Day = Annotated[date, Field(ge=EARLIEST, le=LATEST)]
+Money = Annotated[Decimal, Field(max_digits=16, decimal_places=2, allow_inf_nan=False)]
 
 
 class Error(Schema):
@@ -44,7 +47,7 @@ def _director(company: Any, pk: int) -> m.Director:
 
 
 class AsOf(Schema):
-    as_of: date | None = None
+    as_of: Day | None = None
 
 
 class Report(Schema):
@@ -99,8 +102,8 @@ def timeline(request: HttpRequest) -> list[Segment]:
 
 class DirectorIn(Schema):
     name: str
-    board_start: date
-    board_end: date | None = None
+    board_start: Day
+    board_end: Day | None = None
 
 
 class DirectorOut(Schema):
@@ -171,9 +174,12 @@ def _convert(
             if value is None:
                 out[key] = None
             elif isinstance(field, models.DateField):
-                out[key] = date.fromisoformat(str(value))
+                out[key] = check_day(date.fromisoformat(str(value)))
             elif isinstance(field, models.DecimalField):
-                out[key] = Decimal(str(value))
+                amount = Decimal(str(value))
+                if not amount.is_finite():
+                    raise ValueError(key)
+                out[key] = amount
             elif isinstance(field, models.ForeignKey):
                 org = m.Organisation.objects.filter(company=company, pk=value).first()
                 if org is None:
@@ -213,7 +219,7 @@ def record_fact(request: HttpRequest, pk: int, body: FactIn) -> Status[Created]:
 
 class AppointIn(Schema):
     director: int
-    starts_on: date
+    starts_on: Day
     chair: bool = False
     exception: bool = False
 
@@ -231,7 +237,7 @@ def appoint(request: HttpRequest, body: AppointIn) -> Status[Created]:
 
 
 class EndIn(Schema):
-    ends_on: date
+    ends_on: Day
     reason: str
 
 
@@ -255,10 +261,10 @@ def end(request: HttpRequest, pk: int, body: EndIn) -> Created:
 
 class WhatIfIn(Schema):
     change: str  # appoint | resign | pay
-    on: date
+    on: Day
     director: int | None = None
     organisation: int | None = None
-    amount: Decimal | None = None
+    amount: Money | None = None
     fiscal_year: int | None = None
 
 
@@ -320,7 +326,7 @@ def what_if(request: HttpRequest, body: WhatIfIn) -> WhatIfOut:
 
 class DeterminationIn(Schema):
     director: int
-    on: date
+    on: Day
     resolution: str
     independent: bool
     verdicts: dict[str, str] = Field(default_factory=dict)
@@ -366,8 +372,8 @@ def disclosure_draft(request: HttpRequest, q: Query[AsOf]) -> list[Paragraph]:
 
 
 class ListingIn(Schema):
-    listing_date: date | None = None
-    registration_effective: date | None = None
+    listing_date: Day | None = None
+    registration_effective: Day | None = None
     ipo: bool = False
     min_members: int = Field(3, ge=1, le=20)
     max_audit_committees: int | None = Field(3, ge=1, le=20)
@@ -387,7 +393,7 @@ def set_listing(request: HttpRequest, body: ListingIn) -> Created:
 
 
 class AnnualMeetingIn(Schema):
-    held_on: date
+    held_on: Day
 
 
 @router.post(
@@ -409,7 +415,7 @@ def add_annual_meeting(request: HttpRequest, body: AnnualMeetingIn) -> Status[Cr
 
 class RevenueIn(Schema):
     fiscal_year: int = Field(..., ge=1900, le=2200)
-    amount: Decimal
+    amount: Money
 
 
 @router.post(
@@ -470,9 +476,9 @@ def record_organisation_revenue(
 class PaymentIn(Schema):
     fiscal_year: int | None = Field(None, ge=1900, le=2200)
     direction: str
-    amount: Decimal
+    amount: Money
     category: str = "other"
-    paid_on: date | None = None
+    paid_on: Day | None = None
     exempt: str = ""
 
 

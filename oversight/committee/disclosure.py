@@ -40,6 +40,20 @@ def draft(report: CommitteeReport, company_name: str) -> list[tuple[str, str]]:
             f"{'s' if len(independent) == 1 else ''} the criteria of Rule 10A-3(b)(1) under the Exchange Act.",
         ),
     ]
+    considered = [
+        f"{m.director.name}: {m.determination.subjective_factors}"
+        for m in members
+        if m.determination is not None and m.determination.subjective_factors
+    ]
+    if considered:
+        paragraphs.append(
+            (
+                "Relationships considered",
+                "In determining independence the board considered the following: "
+                + "; ".join(considered)
+                + ".",
+            )
+        )
     for m in members:
         if m.seated_by_exception or not m.independent:
             reasons = (

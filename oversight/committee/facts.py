@@ -67,6 +67,8 @@ def states(report: CommitteeReport, *, until: date | None, start: date) -> list[
 def collect_facts(company: Company, *, as_of: date) -> list[Fact]:
     """The four states over the year before ``as_of``: a new fact wherever one changes."""
     register = load_register(company)
+    if not register.directors:
+        return []  # no register yet: recorded evidence stays in charge
     since = as_of - timedelta(days=366)
     points = [since, *register_change_days(register, since, as_of)]
     spans: dict[str, list[Fact]] = {kind: [] for kind in KIND_RULES}

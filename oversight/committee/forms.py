@@ -7,10 +7,26 @@ from typing import Any
 
 from django import forms
 
-from oversight.committee.models import Director
+from oversight.committee.models import Director, Organisation
 from oversight.rules.composition import facts as pure
 
 DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class DayField(forms.DateField):
+    """A date between 1900 and 2200 (anything else is a typing mistake)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", DATE)
+        super().__init__(**kwargs)
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value is not None:
+            try:
+                pure.check_day(value)
+            except ValueError as exc:
+                raise forms.ValidationError(str(exc).capitalize()) from None
 
 
 def _choices(enum: type[StrEnum]) -> list[tuple[str, str]]:
@@ -18,18 +34,18 @@ def _choices(enum: type[StrEnum]) -> list[tuple[str, str]]:
 
 
 class AsOfForm(forms.Form):
-    as_of = forms.DateField(label="As of", required=False, widget=DATE)
+    as_of = DayField(label="As of", required=False)
 
 
 class DirectorForm(forms.Form):
     name = forms.CharField(max_length=200)
-    board_start = forms.DateField(label="On the board from", widget=DATE)
-    board_end = forms.DateField(label="Until", required=False, widget=DATE)
+    board_start = DayField(label="On the board from")
+    board_end = DayField(label="Until", required=False)
 
 
 class AppointForm(forms.Form):
     director = forms.ModelChoiceField(queryset=Director.objects.none())
-    starts_on = forms.DateField(label="From", widget=DATE)
+    starts_on = DayField(label="From")
     chair = forms.BooleanField(required=False)
     exception = forms.BooleanField(
         required=False,
@@ -38,16 +54,16 @@ class AppointForm(forms.Form):
 
     def __init__(self, *args: Any, company: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["director"].queryset = Director.objects.filter(company=company)  # type: ignore[attr-defined]
+        _set_queryset(self, "director", Director.objects.filter(company=company))
 
 
 class EndMembershipForm(forms.Form):
-    ends_on = forms.DateField(label="Last day", widget=DATE)
+    ends_on = DayField(label="Last day")
     reason = forms.ChoiceField(choices=_choices(pure.EndReason))
 
 
 class QualificationForm(forms.Form):
-    on = forms.DateField(label="Board finding of", widget=DATE)
+    on = DayField(label="Board finding of")
     literate = forms.BooleanField(
         required=False, label="Can read and understand financial statements"
     )
@@ -81,7 +97,7 @@ class WhatIfForm(forms.Form):
     )
     change = forms.ChoiceField(choices=CHANGES)
     director = forms.ModelChoiceField(queryset=Director.objects.none(), required=False)
-    on = forms.DateField(label="On", widget=DATE)
+    on = DayField(label="On")
     organisation = forms.CharField(
         max_length=200,
         required=False,
@@ -94,7 +110,7 @@ class WhatIfForm(forms.Form):
 
     def __init__(self, *args: Any, company: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["director"].queryset = Director.objects.filter(company=company)  # type: ignore[attr-defined]
+        _set_queryset(self, "director", Director.objects.filter(company=company))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -110,8 +126,8 @@ class WhatIfForm(forms.Form):
 
 class QuestionnaireIssueForm(forms.Form):
     title = forms.CharField(max_length=200)
-    issued_on = forms.DateField(widget=DATE)
-    due_on = forms.DateField(widget=DATE)
+    issued_on = DayField()
+    due_on = DayField()
 
 
 class AnswerForm(forms.Form):
@@ -122,8 +138,8 @@ class AnswerForm(forms.Form):
         label="In the last three years, were you employed by the company or a subsidiary?",
     )
     employment_title = forms.CharField(max_length=200, required=False, label="Position")
-    employment_start = forms.DateField(required=False, widget=DATE, label="From")
-    employment_end = forms.DateField(required=False, widget=DATE, label="Until")
+    employment_start = DayField(required=False, label="From")
+    employment_end = DayField(required=False, label="Until")
     employment_executive = forms.BooleanField(
         required=False, label="As an executive officer"
     )
@@ -132,9 +148,7 @@ class AnswerForm(forms.Form):
         min_value=0, max_digits=14, decimal_places=2, required=False,
         label="Compensation from the company other than board and committee fees (largest payment)",
     )  # fmt: skip
-    other_compensation_paid_on = forms.DateField(
-        required=False, widget=DATE, label="Paid on"
-    )
+    other_compensation_paid_on = DayField(required=False, label="Paid on")
     other_compensation_kind = forms.ChoiceField(
         choices=_choices(pure.CompensationKind), initial="other", label="Kind"
     )
@@ -150,9 +164,8 @@ class AnswerForm(forms.Form):
         required=False,
         label="Relationship",
     )
-    family_executive_since = forms.DateField(
+    family_executive_since = DayField(
         required=False,
-        widget=DATE,
         label="Executive officer of the company since (if so)",
     )
     organisation_name = forms.CharField(
@@ -165,24 +178,21 @@ class AnswerForm(forms.Form):
         required=False,
         label="Your role",
     )
-    organisation_role_since = forms.DateField(
-        required=False, widget=DATE, label="Since"
-    )
+    organisation_role_since = DayField(required=False, label="Since")
     auditor_role = forms.ChoiceField(
         choices=[("", "—"), *_choices(pure.AuditorRoleKind)], required=False,
         label="Were you a partner or employee of the outside auditor?",
     )  # fmt: skip
-    auditor_start = forms.DateField(required=False, widget=DATE, label="From")
-    auditor_end = forms.DateField(required=False, widget=DATE, label="Until")
+    auditor_start = DayField(required=False, label="From")
+    auditor_end = DayField(required=False, label="Until")
     auditor_worked_on_audit = forms.BooleanField(
         required=False, label="Worked on the company's audit"
     )
-    fs_preparation_start = forms.DateField(
+    fs_preparation_start = DayField(
         required=False,
-        widget=DATE,
         label="Took part in preparing the company's financial statements from",
     )
-    fs_preparation_end = forms.DateField(required=False, widget=DATE, label="Until")
+    fs_preparation_end = DayField(required=False, label="Until")
     other_audit_committees = forms.CharField(
         max_length=500,
         required=False,
@@ -209,7 +219,7 @@ class AnswerForm(forms.Form):
 
 
 class DeterminationForm(forms.Form):
-    on = forms.DateField(widget=DATE, label="Determined on")
+    on = DayField(label="Determined on")
     resolution = forms.CharField(max_length=120, label="Board resolution")
     independent = forms.BooleanField(required=False, label="Independent (overall)")
     subjective_factors = forms.CharField(
@@ -250,4 +260,129 @@ class DeterminationForm(forms.Form):
 
 
 class NotifiedForm(forms.Form):
-    on = forms.DateField(widget=DATE, label="Nasdaq notified on")
+    on = DayField(label="Nasdaq notified on")
+
+
+def _set_queryset(form: forms.Form, name: str, queryset: Any) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = queryset
+
+
+class HolderForm(forms.Form):
+    """A fact about the director or one of their Family Members."""
+
+    holder = forms.ChoiceField(label="About", required=False)
+
+    def __init__(self, *args: Any, director: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        family = list(director.family.all()) if director is not None else []
+        holder = self.fields["holder"]
+        assert isinstance(holder, forms.ChoiceField)
+        holder.choices = [("", "The director"), *((str(f.pk), f.name) for f in family)]
+
+
+class FamilyMemberForm(forms.Form):
+    def __init__(self, *args: Any, director: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+    name = forms.CharField(max_length=200)
+    relationship = forms.ChoiceField(choices=_choices(pure.Relationship))
+    minor = forms.BooleanField(required=False)
+    shares_home = forms.BooleanField(required=False, label="Shares the director's home")
+
+
+class EmploymentForm(HolderForm):
+    starts_on = DayField(label="From")
+    ends_on = DayField(required=False, label="Until")
+    title = forms.CharField(max_length=200, required=False)
+    employer = forms.CharField(max_length=200, initial="the company")
+    executive_officer = forms.BooleanField(required=False)
+    interim = forms.BooleanField(required=False)
+
+
+class CompensationForm(HolderForm):
+    paid_on = DayField()
+    amount = forms.DecimalField(max_digits=14, decimal_places=2)
+    kind = forms.ChoiceField(choices=_choices(pure.CompensationKind))
+    description = forms.CharField(max_length=300, required=False)
+
+
+class OrgRoleForm(HolderForm):
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none())
+    role = forms.ChoiceField(choices=_choices(pure.OrgRoleKind))
+    starts_on = DayField(label="From")
+    ends_on = DayField(required=False, label="Until")
+
+    def __init__(self, *args: Any, director: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, director=director, **kwargs)
+        company = director.company if director is not None else None
+        _set_queryset(
+            self, "organisation", Organisation.objects.filter(company=company)
+        )
+
+
+class CompanyForm(forms.Form):
+    """A register form of the company itself (``company`` scopes any choices)."""
+
+    def __init__(self, *args: Any, company: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+
+class ListingForm(CompanyForm):
+    listing_date = DayField(required=False)
+    registration_effective = DayField(required=False, label="Registration effective")
+    ipo = forms.BooleanField(required=False, label="Listed in connection with an IPO")
+    min_members = forms.IntegerField(min_value=1, max_value=20, initial=3)
+    max_audit_committees = forms.IntegerField(
+        min_value=1, max_value=20, required=False, initial=3
+    )
+    requires_acfe = forms.BooleanField(
+        required=False, initial=True, label="The charter requires a financial expert"
+    )
+
+
+class AnnualMeetingForm(CompanyForm):
+    held_on = DayField(label="Annual meeting on")
+
+
+class RevenueForm(CompanyForm):
+    fiscal_year = forms.IntegerField(min_value=1900, max_value=2200)
+    amount = forms.DecimalField(
+        max_digits=16, decimal_places=2, label="Consolidated gross revenues"
+    )
+
+
+class OrganisationForm(CompanyForm):
+    name = forms.CharField(max_length=200)
+    sole_proprietorship = forms.BooleanField(required=False)
+
+
+class OrganisationRevenueForm(RevenueForm):
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none())
+
+    def __init__(self, *args: Any, company: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, company=company, **kwargs)
+        _set_queryset(
+            self, "organisation", Organisation.objects.filter(company=company)
+        )
+
+
+class PaymentForm(CompanyForm):
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none())
+    fiscal_year = forms.IntegerField(min_value=1900, max_value=2200)
+    direction = forms.ChoiceField(choices=_choices(pure.Direction))
+    amount = forms.DecimalField(max_digits=16, decimal_places=2)
+    category = forms.ChoiceField(
+        choices=_choices(pure.ServiceCategory), initial="other"
+    )
+    paid_on = DayField(required=False)
+    exempt = forms.ChoiceField(
+        choices=[("", "—"), *_choices(pure.PaymentExemption)], required=False
+    )
+
+    def __init__(self, *args: Any, company: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, company=company, **kwargs)
+        _set_queryset(
+            self, "organisation", Organisation.objects.filter(company=company)
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
@@ -12,7 +13,12 @@ from oversight.accounts.queries import get_for
 from oversight.committee import models as m
 from oversight.committee.permissions import can_answer
 from oversight.committee.snapshot import load_register
-from oversight.rules.composition.committee import CommitteeReport, evaluate_committee
+from oversight.rules.composition.committee import (
+    CommitteeReport,
+    assess_member,
+    evaluate_committee,
+)
+from oversight.rules.core import TestOutcome, Verdict
 
 
 def committee_report(company: Company, as_of: date) -> CommitteeReport:
@@ -60,6 +66,29 @@ def get_response_for(user: User, pk: int) -> m.QuestionnaireResponse:
     return response
 
 
+@dataclass(frozen=True)
+class Computed:
+    """What the register says about a director today: the form's starting point."""
+
+    initial: dict[str, object]
+    outcomes: tuple[TestOutcome, ...]
+
+
+def computed_verdicts(director: m.Director, day: date) -> Computed:
+    register = load_register(director.company)
+    pure = register.director(str(director.pk))
+    member = assess_member(register, pure, day, register.membership_of(pure.id, day))
+    initial: dict[str, object] = {
+        o.rule_id: "fail" if o.verdict is Verdict.FAIL else "pass"
+        for o in member.independence.outcomes
+    }
+    initial["on"] = day
+    initial["independent"] = (
+        member.independence.passes_nasdaq_tests and member.independence.meets_10a3
+    )
+    return Computed(initial, member.independence.outcomes)
+
+
 def questionnaires_of(company: Company) -> QuerySet[m.Questionnaire]:
     return m.Questionnaire.objects.filter(company=company).prefetch_related(
         "responses__director"
@@ -83,10 +112,39 @@ def facts_of(director: m.Director) -> dict[str, list[object]]:
     from oversight.committee.services import FACT_MODELS
 
     return {
-        kind: list(
+        FACT_LABELS[kind]: list(
             model._default_manager.filter(director=director).select_related(
                 "family_member"
             )
         )
         for kind, model in FACT_MODELS.items()
+    }
+
+
+FACT_LABELS = {
+    "employment": "Employment by the company group",
+    "compensation": "Compensation from the company",
+    "org_role": "Roles at organisations",
+    "auditor_role": "Positions at the outside auditor",
+    "interlock": "Compensation-committee interlocks",
+    "share_holding": "Voting power",
+    "fs_preparation": "Preparing the financial statements",
+    "literacy": "Financial literacy findings",
+    "sophistication": "Financial sophistication",
+    "acfe": "Financial expert designations",
+    "other_audit_committee": "Other audit committees",
+}
+
+
+def organisations_of(company: Company) -> QuerySet[m.Organisation]:
+    return m.Organisation.objects.filter(company=company).prefetch_related(
+        "revenues", "payments"
+    )
+
+
+def company_facts(company: Company) -> dict[str, object]:
+    return {
+        "listing": m.ListingProfile.objects.filter(company=company).first(),
+        "meetings": list(m.AnnualMeeting.objects.filter(company=company)),
+        "revenues": list(m.CompanyRevenue.objects.filter(company=company)),
     }

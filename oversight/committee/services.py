@@ -6,7 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -14,9 +14,10 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from oversight.accounts.models import Company, Role, User
-from oversight.accounts.queries import holders_of
+from oversight.accounts.queries import company_today, holders_of
 from oversight.committee import models as m
 from oversight.committee.snapshot import load_register
 from oversight.ledger.services import record
@@ -67,6 +68,16 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _days(*days: date | None) -> None:
+    """Refuse a date outside 1900..2200 with a clear message."""
+    for day in days:
+        if day is not None:
+            try:
+                pure.check_day(day)
+            except ValueError as exc:
+                raise ValidationError(str(exc).capitalize()) from None
+
+
 def _clean(row: models.Model) -> None:
     try:
         row.full_clean()
@@ -84,6 +95,7 @@ def set_listing(
     company: Company, *, actor: User | None, **values: Any
 ) -> m.ListingProfile:
     """Record the company's listing dates and the charter's composition settings."""
+    _days(values.get("listing_date"), values.get("registration_effective"))
     profile = m.ListingProfile.objects.filter(
         company=company
     ).first() or m.ListingProfile(company=company)
@@ -111,6 +123,7 @@ def set_listing(
 def add_annual_meeting(
     company: Company, *, actor: User | None, held_on: date
 ) -> m.AnnualMeeting:
+    _days(held_on)
     meeting, created = m.AnnualMeeting.objects.get_or_create(
         company=company, held_on=held_on
     )
@@ -159,6 +172,7 @@ def create_director(
     user: User | None = None,
 ) -> m.Director:
     """Add a director (or nominee) to the register."""
+    _days(board_start, board_end)
     if board_end is not None and board_end < board_start:
         raise ValidationError("Board service cannot end before it starts.")
     if m.Director.objects.filter(company=company, name=name).exists():
@@ -246,6 +260,7 @@ def record_fact(
         raise ValidationError(
             f"Unknown fields for a {kind}: {', '.join(sorted(unknown))}."
         )
+    _check_values(values)
     row = model(
         director=director,
         family_member=family_member,
@@ -310,6 +325,29 @@ def record_qualifications(
         record_fact(director, actor=actor, kind="acfe", values=values, check=False)
     if check:
         check_composition(director.company, actor=actor)
+
+
+PAIRS = (
+    ("starts_on", "ends_on"),
+    ("executive_from", "executive_to"),
+    ("committee_from", "committee_to"),
+)
+
+
+def _check_values(values: dict[str, Any]) -> None:
+    """The clear messages for what the database constraints would also refuse."""
+    _days(*(v for v in values.values() if isinstance(v, date)))
+    amount = values.get("amount")
+    if isinstance(amount, Decimal | int) and amount < 0:
+        raise ValidationError("An amount cannot be negative.")
+    pct = values.get("voting_pct")
+    if isinstance(pct, Decimal | int) and not 0 <= pct <= 100:
+        raise ValidationError("A voting percentage is between 0 and 100.")
+    for start, end in PAIRS:
+        if values.get(start) and values.get(end) and values[end] < values[start]:
+            raise ValidationError(
+                f"{end.replace('_', ' ').capitalize()} is before {start.replace('_', ' ')}: it ends before it starts."
+            )
 
 
 def _check_acfe(values: dict[str, Any]) -> None:
@@ -387,6 +425,7 @@ def record_payment(
     check: bool = True,
 ) -> m.OrganisationPayment:
     """Record a payment between the company and an organisation, in a fiscal year."""
+    _days(paid_on)
     if fiscal_year is None:
         raise ValidationError("Every payment needs the fiscal year it belongs to.")
     if amount < 0:
@@ -441,6 +480,7 @@ def appoint_member(
     check: bool = True,
 ) -> m.Membership:
     """Seat a director on the audit committee from ``starts_on``."""
+    _days(starts_on)
     if not director.on_board(starts_on):
         raise ValidationError(f"{director.name} is not a director on {starts_on}.")
     seats = m.Membership.objects.select_for_update().filter(
@@ -487,6 +527,7 @@ def end_membership(
     check: bool = True,
 ) -> m.Membership:
     """End a seat: ``ends_on`` is the member's last day."""
+    _days(ends_on)
     if membership.ends_on is not None:
         raise ValidationError("That membership has already ended.")
     if ends_on < membership.starts_on:
@@ -531,6 +572,7 @@ def record_determination(
     check: bool = True,
 ) -> m.Determination:
     """Record the board's determination; it is frozen and its hash goes into the ledger."""
+    _days(on)
     if director.board_end is not None and on > director.board_end:
         raise ValidationError(f"{director.name} is not a director or nominee on {on}.")
     if not resolution.strip():
@@ -592,6 +634,7 @@ def issue_questionnaire(
     company: Company, *, actor: User, title: str, issued_on: date, due_on: date
 ) -> m.Questionnaire:
     """Send the annual questionnaire to every director serving on ``issued_on``."""
+    _days(issued_on, due_on)
     if due_on < issued_on:
         raise ValidationError("The questionnaire cannot be due before it is issued.")
     directors = [
@@ -760,7 +803,7 @@ def submit_questionnaire(
     response.answers = _jsonable(
         {k: v for k, v in answers.__dict__.items() if v not in (None, "", False)}
     )
-    response.submitted_at = timezone_now()
+    response.submitted_at = timezone.now()
     response.save(update_fields=["answers", "submitted_at"])
     record(
         "committee.questionnaire_answered",
@@ -773,19 +816,7 @@ def submit_questionnaire(
     return response
 
 
-def timezone_now() -> Any:
-    from django.utils import timezone
-
-    return timezone.now()
-
-
 # --- alerts ----------------------------------------------------------------------------
-
-
-def company_today(company: Company) -> date:
-    from oversight.accounts.queries import company_today as today
-
-    return today(company)
 
 
 @transaction.atomic
@@ -893,8 +924,42 @@ def mark_exchange_notified(
     return alert
 
 
-def parse_amount(text: str) -> Decimal:
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise ValidationError(f"{text!r} is not an amount.") from None
+@transaction.atomic
+def record_for_director(
+    director: m.Director, *, actor: User, what: str, data: dict[str, Any]
+) -> models.Model:
+    """A Family Member or a fact about the director or one of them, from a register form."""
+    if what == "family":
+        return add_family_member(director, actor=actor, **data)
+    values = dict(data)
+    holder = values.pop("holder", "") or None
+    family = (
+        m.FamilyMember.objects.filter(director=director, pk=holder).first()
+        if holder
+        else None
+    )
+    if holder and family is None:
+        raise ValidationError("No such Family Member of this director.")
+    return record_fact(
+        director, actor=actor, kind=what, values=values, family_member=family
+    )
+
+
+@transaction.atomic
+def record_for_company(
+    company: Company, *, actor: User, what: str, data: dict[str, Any]
+) -> models.Model:
+    """The listing, a meeting, revenues, an organisation or a payment, from a register form."""
+    if what == "listing":
+        return set_listing(company, actor=actor, **data)
+    if what == "meeting":
+        return add_annual_meeting(company, actor=actor, **data)
+    if what == "revenue":
+        return record_company_revenue(company, actor=actor, **data)
+    if what == "organisation":
+        return create_organisation(company, actor=actor, **data)
+    values = dict(data)
+    org = values.pop("organisation")
+    if what == "organisation_revenue":
+        return record_organisation_revenue(org, actor=actor, **values)
+    return record_payment(org, actor=actor, **values)

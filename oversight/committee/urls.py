@@ -15,6 +15,9 @@ urlpatterns = [
         "directors/<int:pk>/qualifications/", views.qualification, name="qualification"
     ),
     path("directors/<int:pk>/determination/", views.determine, name="determine"),
+    path("directors/<int:pk>/record/<slug:what>/", views.record, name="record"),
+    path("register/", views.register_page, name="register"),
+    path("register/<slug:what>/", views.register_record, name="register-record"),
     path("memberships/new/", views.appoint, name="appoint"),
     path("memberships/<int:pk>/end/", views.end_membership, name="end-membership"),
     path("what-if/", views.what_if, name="whatif"),

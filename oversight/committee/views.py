@@ -3,13 +3,15 @@ questionnaires, determinations and the draft disclosure."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.forms import Form
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -79,7 +81,8 @@ def director_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     context = {"director": director, "member": member, "form": form, "facts": queries.facts_of(director),
                "qualification_form": forms.QualificationForm(), "day": day,
                "can_manage": can(request.roles, "committee.manage"),
-               "can_determine": can(request.roles, "committee.determine")}  # fmt: skip
+               "can_determine": can(request.roles, "committee.determine"),
+               "record_forms": director_forms(director)}  # fmt: skip
     return render(request, "committee/director_detail.html", context)
 
 
@@ -252,7 +255,10 @@ def answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def determine(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     director = queries.get_director_for(request.user, pk, "committee.determine")
-    form = forms.DeterminationForm(request.POST or None)
+    computed = queries.computed_verdicts(
+        director, access.company_today(director.company)
+    )
+    form = forms.DeterminationForm(request.POST or None, initial=computed.initial)
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in ("on", "resolution", "independent", "subjective_factors",
                                                    "exception_finding", "over_boarding_approved")}  # fmt: skip
@@ -268,7 +274,7 @@ def determine(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "committee/determination_form.html",
-        {"form": form, "director": director},
+        {"form": form, "director": director, "computed": computed.outcomes},
     )
 
 
@@ -299,3 +305,91 @@ def notify_exchange(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, "Give the date Nasdaq was notified.")
     return redirect("committee:overview")
+
+
+DIRECTOR_RECORDS: dict[str, Callable[..., Form]] = {
+    "family": forms.FamilyMemberForm,
+    "employment": forms.EmploymentForm,
+    "compensation": forms.CompensationForm,
+    "org_role": forms.OrgRoleForm,
+}
+
+
+def director_forms(director: Any) -> dict[str, Form]:
+    return {what: build(director=director) for what, build in DIRECTOR_RECORDS.items()}
+
+
+def _form_errors(request: AuthenticatedHttpRequest, form: Form) -> None:
+    for field, errors in form.errors.items():
+        label = (
+            form.fields[field].label or field.replace("_", " ")
+            if field in form.fields
+            else ""
+        )
+        messages.error(
+            request,
+            f"{label.capitalize() + ': ' if label else ''}{' '.join(str(e) for e in errors)}",
+        )
+
+
+@require_POST
+@login_required
+def record(request: AuthenticatedHttpRequest, pk: int, what: str) -> HttpResponse:
+    director = queries.get_director_for(request.user, pk, "committee.manage")
+    cls = DIRECTOR_RECORDS.get(what)
+    if cls is None:
+        raise Http404("No such record.")
+    form = cls(request.POST, director=director)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("committee:director", pk)
+    try:
+        services.record_for_director(
+            director, actor=request.user, what=what, data=form.cleaned_data
+        )
+        messages.success(request, "Recorded.")
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("committee:director", pk)
+
+
+REGISTER_RECORDS: dict[str, Callable[..., Form]] = {
+    "listing": forms.ListingForm,
+    "meeting": forms.AnnualMeetingForm,
+    "revenue": forms.RevenueForm,
+    "organisation": forms.OrganisationForm,
+    "organisation_revenue": forms.OrganisationRevenueForm,
+    "payment": forms.PaymentForm,
+}
+
+
+@login_required
+def register_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    company = access.company_for(request, "committee.manage")
+    context = {
+        "organisations": queries.organisations_of(company),
+        "company_facts": queries.company_facts(company),
+        "forms": {w: build(company=company) for w, build in REGISTER_RECORDS.items()},
+    }
+    return render(request, "committee/register_detail.html", context)
+
+
+@require_POST
+@login_required
+def register_record(request: AuthenticatedHttpRequest, what: str) -> HttpResponse:
+    company = access.company_for(request, "committee.manage")
+    cls = REGISTER_RECORDS.get(what)
+    if cls is None:
+        raise Http404("No such record.")
+    form = cls(request.POST, company=company)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("committee:register")
+    try:
+        services.record_for_company(
+            company, actor=request.user, what=what, data=form.cleaned_data
+        )
+        messages.success(request, "Recorded.")
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("committee:register")

@@ -373,3 +373,71 @@ def test_register_endpoints(api, director, committee) -> None:
         == 400
     )
     assert m.FamilyMember.objects.filter(director_id=ben).count() == 1
+
+
+def test_far_dates_are_a_4xx_not_a_crash(api, director) -> None:
+    client = api("ada")
+    assert client.get(f"{API}/status", {"as_of": "9999-12-31"}).status_code == 422
+    body = {"change": "resign", "director": director("Ben").pk, "on": "9999-12-30"}
+    assert (
+        client.post(f"{API}/whatif", body, content_type="application/json").status_code
+        == 422
+    )
+    fact = {"kind": "literacy", "values": {"on": "9999-12-31", "literate": True}}
+    assert (
+        api("fay")
+        .post(
+            f"{API}/directors/{director('Ben').pk}/facts",
+            fact,
+            content_type="application/json",
+        )
+        .status_code
+        == 400
+    )
+
+
+WRITES = [
+    ("post", "/directors", {"name": "X", "board_start": "2026-01-01"}),
+    (
+        "post",
+        "/directors/1/facts",
+        {"kind": "literacy", "values": {"on": "2026-01-01", "literate": True}},
+    ),
+    ("post", "/directors/1/family", {"name": "Bo", "relationship": "spouse"}),
+    ("post", "/memberships", {"director": 1, "starts_on": "2026-01-01"}),
+    ("post", "/memberships/1/end", {"ends_on": "2026-01-01", "reason": "death"}),
+    (
+        "post",
+        "/determinations",
+        {"director": 1, "on": "2026-01-01", "resolution": "R", "independent": True},
+    ),
+    ("put", "/listing", {"ipo": False}),
+    ("post", "/annual-meetings", {"held_on": "2031-01-01"}),
+    ("post", "/revenues", {"fiscal_year": 2031, "amount": "1"}),
+    ("post", "/organisations", {"name": "Y"}),
+    ("post", "/organisations/1/revenues", {"fiscal_year": 2031, "amount": "1"}),
+    (
+        "post",
+        "/organisations/1/payments",
+        {"fiscal_year": 2031, "direction": "to_company", "amount": "1"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), WRITES)
+def test_write_matrix(api, method, path, body) -> None:
+    ben = api("ben")  # a member: reads, never writes the register
+    before = LedgerEvent.objects.count()
+    assert (
+        getattr(Client(), method)(
+            API + path, body, content_type="application/json"
+        ).status_code
+        == 401
+    )
+    assert (
+        getattr(ben, method)(
+            API + path, body, content_type="application/json"
+        ).status_code
+        == 403
+    )
+    assert LedgerEvent.objects.count() == before

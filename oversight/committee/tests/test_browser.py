@@ -5,55 +5,68 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from oversight.committee import models as m
+from oversight.tests.browser.harness import (
+    CHROMIUM,
+    axe_check,
+    format_violations,
+    guarded_page,
+    launch_chromium,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-CHROMIUM = Path("/usr/bin/chromium")
 
 
-@pytest.fixture
-def browser() -> Iterator[Any]:
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
     if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed")
+        pytest.skip(f"{CHROMIUM} is missing: run scripts/bootstrap.sh browser")
     from playwright.sync_api import sync_playwright
 
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = (
         "true"  # the ORM is used beside Playwright's loop
     )
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox"]
-        )
+    manager = sync_playwright().start()
+    browser = launch_chromium(manager)
+    try:
         yield browser
+    finally:
         browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        manager.stop()
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
-def page_for(browser: Any, client_for: Any, name: str, live_server: Any) -> Any:
-    session = client_for(name).cookies["sessionid"].value
-    # The site sends "Referrer-Policy: no-referrer", under which the Fetch standard has
-    # browsers send "Origin: null" on form POSTs; Django's CSRF check refuses that, so
-    # the browser is told to send the real origin (reported to the foundation's owner).
-    context = browser.new_context(
-        base_url=live_server.url, extra_http_headers={"Origin": live_server.url}
-    )
-    context.add_cookies(
-        [{"name": "sessionid", "value": session, "url": live_server.url}]
-    )
-    return context.new_page()
+@pytest.fixture
+def signed_in(chromium, client_for, live_server) -> Any:
+    """``signed_in("ben")``: a guarded page whose session has passed the second factor."""
+    opened: list[Any] = []
+
+    def make(name: str) -> Any:
+        block = guarded_page(chromium, base_url=live_server.url)
+        page, _guard = block.__enter__()
+        opened.append(block)
+        session = client_for(name).cookies["sessionid"].value
+        page.context.add_cookies(
+            [{"name": "sessionid", "value": session, "url": live_server.url}]
+        )
+        return page
+
+    yield make
+    for block in opened:
+        block.__exit__(None, None, None)  # checks foreign requests, CSP and page errors
 
 
-def test_a_director_answers_the_questionnaire(
-    browser, client_for, live_server, committee, director
-) -> None:
-    page = page_for(browser, client_for, "ben", live_server)
+def test_a_director_answers_the_questionnaire(signed_in, committee, director) -> None:
+    page = signed_in("ben")
     page.goto("/committee/questionnaires/")
     page.get_by_role("link", name="Answer").click()
+    assert not (found := axe_check(page)), format_violations(found)
     page.get_by_label("Voting power you hold in the company, %").fill("1.5")
     page.get_by_label("A Family Member to declare").fill("Bo")
     page.get_by_label("Relationship").select_option("spouse")
@@ -68,10 +81,10 @@ def test_a_director_answers_the_questionnaire(
 
 
 def test_the_chair_tries_a_what_if_and_nothing_is_saved(
-    browser, client_for, live_server, committee, director, today
+    signed_in, committee, today
 ) -> None:
     seats = m.Membership.objects.count()
-    page = page_for(browser, client_for, "ada", live_server)
+    page = signed_in("ada")
     page.goto("/committee/what-if/")
     page.get_by_label("Change").select_option("resign")
     page.get_by_label("Director").select_option(label="Ben Member")
@@ -80,5 +93,21 @@ def test_the_chair_tries_a_what_if_and_nothing_is_saved(
     result = page.locator("#whatif-result")
     result.get_by_text("Ben Member resigns").wait_for()
     assert "Compliant within a cure period" in result.inner_text()
-    assert page.url.endswith("/committee/what-if/")
+    assert page.url.endswith("/committee/what-if/")  # swapped in place by HTMX
+    assert not (found := axe_check(page)), format_violations(found)
     assert m.Membership.objects.count() == seats
+
+
+def test_the_register_pages_are_accessible(signed_in, committee, director) -> None:
+    page = signed_in("fay")
+    for path in (
+        "/committee/",
+        "/committee/timeline/",
+        f"/committee/directors/{director('Ben').pk}/",
+        "/committee/register/",
+        "/committee/disclosure/",
+        "/committee/questionnaires/",
+        f"/committee/directors/{director('Hal').pk}/determination/",
+    ):
+        page.goto(path)
+        assert not (found := axe_check(page)), f"{path}: {format_violations(found)}"

@@ -127,3 +127,39 @@ def test_yaml_keys_named_on_and_yes_stay_text() -> None:
     )
     director = register.director("yes")
     assert director.literacy[0].literate is True
+
+
+def test_far_dates_are_bad_input(tmp_path: Path) -> None:
+    code, _, err = run(str(EXAMPLE), "--as-of", "9999-12-31")
+    assert code == 2
+    assert "--as-of" in err
+    far = tmp_path / "far.yaml"
+    far.write_text(EXAMPLE.read_text().replace("2026-01-31", "9999-12-31"))
+    code, _, err = run(str(far), "--as-of", "2026-03-31")
+    assert code == 2
+    assert "must fall between 1900 and 2200" in err
+
+
+@pytest.mark.django_db
+def test_export_then_check_gives_the_same_answer(
+    committee, today, tmp_path: Path
+) -> None:
+    from django.core.management.base import CommandError
+
+    from oversight.committee import queries
+
+    out = StringIO()
+    call_command("composition", "export", "--company", committee.slug, stdout=out)
+    exported = tmp_path / "register.yaml"
+    exported.write_text(out.getvalue())
+    code, text, _ = run(str(exported), "--as-of", today.isoformat(), "--json")
+    expected = queries.committee_report(committee, today)
+    assert code == 0
+    assert json.loads(text)["status"] == expected.status.value
+    json_out = StringIO()
+    call_command(
+        "composition", "export", "--company", committee.slug, "--json", stdout=json_out
+    )
+    assert json.loads(json_out.getvalue())["company"]["name"] == committee.name
+    with pytest.raises(CommandError, match="No company"):
+        call_command("composition", "export", "--company", "nowhere", stdout=StringIO())

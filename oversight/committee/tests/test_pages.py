@@ -100,6 +100,10 @@ def test_timeline_lists_the_resignation(client_for, committee) -> None:
 def test_disclosure_names_the_expert(client_for, committee) -> None:
     body = client_for("ada").get(reverse("committee:disclosure")).content.decode()
     assert "Ada Chairwell is an audit committee financial expert" in body
+    assert (
+        "the board considered the following: Ada Chairwell: Ordinary-course purchases"
+        in body
+    )
 
 
 def _post_matrix(
@@ -363,3 +367,196 @@ def test_questionnaire_list_query_count(
     client = client_for("fay")
     with django_assert_max_num_queries(20):
         assert client.get(reverse("committee:questionnaires")).status_code == 200
+
+
+def test_register_page_matrix(client_for, committee) -> None:
+    url = reverse("committee:register")
+    assert Client().get(url).status_code == 302
+    assert client_for("ben").get(url).status_code == 403
+    body = client_for("fay").get(url).content.decode()
+    assert "Northwind Logistics (fictional)" in body
+    assert "Annual meetings" in body
+
+
+@pytest.mark.parametrize(
+    ("what", "data", "check"),
+    [
+        (
+            "meeting",
+            {"held_on": "2031-06-10"},
+            lambda c: m.AnnualMeeting.objects.filter(
+                company=c, held_on="2031-06-10"
+            ).exists(),
+        ),
+        (
+            "revenue",
+            {"fiscal_year": "2031", "amount": "1000"},
+            lambda c: m.CompanyRevenue.objects.filter(
+                company=c, fiscal_year=2031
+            ).exists(),
+        ),
+        (
+            "organisation",
+            {"name": "Globex Fictional"},
+            lambda c: m.Organisation.objects.filter(
+                company=c, name="Globex Fictional"
+            ).exists(),
+        ),
+        (
+            "listing",
+            {"listing_date": "2016-05-02", "min_members": "3", "requires_acfe": "on"},
+            lambda c: (
+                m.ListingProfile.objects.get(company=c).max_audit_committees is None
+            ),
+        ),
+    ],
+)
+def test_register_records_matrix(client_for, committee, what, data, check) -> None:
+    url = reverse("committee:register-record", args=[what])
+    assert _post_matrix(client_for, url, data, "fay", "ben", outsider_status=None) == 1
+    assert check(committee)
+
+
+def test_register_payment_and_revenue(client_for, committee) -> None:
+    org = m.Organisation.objects.get(company=committee)
+    client = client_for("fay")
+    url = reverse("committee:register-record", args=["payment"])
+    client.post(
+        url,
+        {
+            "organisation": org.pk,
+            "fiscal_year": "2026",
+            "direction": "to_company",
+            "amount": "5",
+            "category": "goods",
+        },
+    )
+    assert org.payments.filter(direction="to_company").count() == 1
+    page = client.post(
+        url,
+        {
+            "organisation": org.pk,
+            "direction": "to_company",
+            "amount": "5",
+            "category": "goods",
+        },
+        follow=True,
+    )
+    assert "Fiscal year: This field is required." in page.content.decode()
+    client.post(
+        reverse("committee:register-record", args=["organisation_revenue"]),
+        {"organisation": org.pk, "fiscal_year": "2031", "amount": "9"},
+    )
+    assert org.revenues.filter(fiscal_year=2031).exists()
+    assert (
+        client.post(
+            reverse("committee:register-record", args=["nonsense"]), {}
+        ).status_code
+        == 404
+    )
+
+
+@pytest.mark.parametrize(
+    ("what", "data"),
+    [
+        ("family", {"name": "Bo", "relationship": "spouse"}),
+        (
+            "employment",
+            {
+                "starts_on": "2001-01-01",
+                "ends_on": "2002-01-01",
+                "employer": "the company",
+            },
+        ),
+        (
+            "compensation",
+            {"paid_on": "2020-01-01", "amount": "1000", "kind": "consulting"},
+        ),
+    ],
+)
+def test_director_records_matrix(client_for, director, what, data) -> None:
+    url = reverse("committee:record", args=[director("Hal").pk, what])
+    assert _post_matrix(client_for, url, data, "fay", "ben") == 1
+
+
+def test_director_record_for_a_family_member_and_bad_input(
+    client_for, director, committee
+) -> None:
+    from oversight.committee import services
+
+    hal = director("Hal")
+    bo = services.add_family_member(hal, actor=None, name="Bo", relationship="spouse")
+    org = m.Organisation.objects.get(company=committee)
+    client = client_for("fay")
+    url = reverse("committee:record", args=[hal.pk, "org_role"])
+    client.post(
+        url,
+        {
+            "holder": bo.pk,
+            "organisation": org.pk,
+            "role": "partner",
+            "starts_on": "2020-01-01",
+        },
+    )
+    assert m.OrgRole.objects.get(family_member=bo).role == "partner"
+    page = client.post(
+        reverse("committee:record", args=[hal.pk, "family"]),
+        {"name": "Cy", "relationship": "cousin"},
+        follow=True,
+    )
+    assert "Relationship: Select a valid choice." in page.content.decode()
+    page = client.post(
+        reverse("committee:record", args=[hal.pk, "compensation"]),
+        {"paid_on": "2020-01-01", "amount": "-1", "kind": "bonus"},
+        follow=True,
+    )
+    assert (
+        "not_negative" in page.content.decode() or "negative" in page.content.decode()
+    )
+    assert (
+        client.post(
+            reverse("committee:record", args=[hal.pk, "gossip"]), {}
+        ).status_code
+        == 404
+    )
+
+
+def test_far_dates_are_form_errors(client_for, committee) -> None:
+    page = client_for("ada").get(reverse("committee:overview"), {"as_of": "9999-12-31"})
+    assert page.status_code == 200  # the date is refused; today is shown
+    page = client_for("ada").post(
+        reverse("committee:whatif"), {"change": "appoint", "on": "9999-12-31"}
+    )
+    assert "must fall between 1900 and 2200" in page.content.decode()
+
+
+def test_determination_form_starts_from_the_register(
+    client_for, director, committee, today
+) -> None:
+    from oversight.committee import services
+
+    ben = director("Ben")
+    services.record_fact(ben, actor=None, kind="compensation",
+                         values={"paid_on": today - timedelta(days=30), "amount": 130_000, "kind": "consulting"})  # fmt: skip
+    page = client_for("fay").get(reverse("committee:determine", args=[ben.pk]))
+    form = page.context["form"]
+    assert form.initial["AC-IND-02"] == "fail"
+    assert form.initial["AC-IND-10"] == "fail"
+    assert form.initial["independent"] is False
+    assert "$130,000 paid" in page.content.decode()
+
+
+def test_disclosure_explains_a_non_independent_member(
+    client_for, director, committee, today
+) -> None:
+    from oversight.committee import services
+
+    relative = services.add_family_member(
+        director("Ben"), actor=None, name="Bo", relationship="spouse"
+    )
+    services.record_fact(director("Ben"), actor=None, kind="employment", family_member=relative,
+                         values={"starts_on": today - timedelta(days=5), "executive_officer": True})  # fmt: skip
+    body = client_for("ada").get(reverse("committee:disclosure")).content.decode()
+    assert "Non-independent member" in body
+    assert "Ben Member serves on the audit committee although not independent" in body
+    assert "Bo, Ben Member&#x27;s spouse, was an executive officer" in body

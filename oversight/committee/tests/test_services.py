@@ -34,17 +34,17 @@ def test_snapshot_refs_point_at_rows(committee, director) -> None:
         (
             "compensation",
             {"paid_on": date(2026, 1, 1), "amount": Decimal(-1), "kind": "bonus"},
-            "not_negative",
+            "cannot be negative",
         ),
         (
             "employment",
             {"starts_on": date(2026, 1, 1), "ends_on": date(2025, 1, 1)},
-            "ends_on_after_starts_on",
+            "ends before it starts",
         ),
         (
             "share_holding",
             {"on": date(2026, 1, 1), "voting_pct": Decimal(101)},
-            "pct_range",
+            "between 0 and 100",
         ),
         (
             "acfe",
@@ -419,3 +419,23 @@ def test_facts_change_on_the_day_a_member_loses_independence(
     assert states[-1].attrs["cure_deadline"] is not None
     assert states[-2].until == became - timedelta(days=1)
     assert states[-2].attrs["ok"] is True
+
+
+def test_dates_outside_1900_to_2200_are_refused(committee, director, personas) -> None:
+    with pytest.raises(ValidationError, match="between 1900 and 2200"):
+        services.create_director(
+            committee, actor=None, name="Old", board_start=date(1066, 10, 14)
+        )
+    with pytest.raises(ValidationError, match="between 1900 and 2200"):
+        services.record_fact(
+            director("Ben"),
+            actor=None,
+            kind="literacy",
+            values={"on": date(9999, 12, 31), "literate": True},
+        )
+    with pytest.raises(ValidationError, match="between 1900 and 2200"):
+        services.appoint_member(director("Hal"), actor=None, starts_on=date(9999, 1, 1))
+
+
+def test_no_register_no_facts(company) -> None:
+    assert facts.collect_facts(company, as_of=date(2026, 3, 31)) == []

@@ -28,8 +28,11 @@ from oversight.rules.composition.facts import (
     add_years,
 )
 from oversight.rules.composition.independence import (
+    NASDAQ_TESTS,
     IndependenceReport,
     assess_director,
+    check_affiliate,
+    check_compensatory_fee,
 )
 from oversight.rules.core import Evidence, TestOutcome, Verdict
 
@@ -191,7 +194,7 @@ def _ev(ref: str, summary: str, on: date | None = None) -> Evidence:
 
 
 def _mem02(
-    register: Register, director: Director, report: IndependenceReport, as_of: date
+    register: Register, director: Director, nasdaq: tuple[TestOutcome, ...], as_of: date
 ) -> tuple[TestOutcome, BoardDetermination | None]:
     """AC-MEM-02. Nasdaq 5605(c)(2)(A)(i): each member must "be an Independent Director as
     defined under Rule 5605(a)(2)": a director the board has affirmatively determined to
@@ -207,8 +210,8 @@ def _mem02(
             f"{director.name} is not a director on {as_of.isoformat()}",
             cites=LISTING,
         ), det
-    failed = [o for o in report.nasdaq if o.verdict is Verdict.FAIL]
-    unknown = [o for o in report.nasdaq if o.verdict is Verdict.INSUFFICIENT_DATA]
+    failed = [o for o in nasdaq if o.verdict is Verdict.FAIL]
+    unknown = [o for o in nasdaq if o.verdict is Verdict.INSUFFICIENT_DATA]
     evidence = tuple(e for o in failed + unknown for e in o.evidence)
     if failed:
         return TestOutcome(
@@ -258,11 +261,11 @@ def _mem02(
     ), det
 
 
-def _mem03(director: Director, report: IndependenceReport) -> TestOutcome:
+def _mem03(director: Director, rule_10a3: tuple[TestOutcome, ...]) -> TestOutcome:
     """AC-MEM-03. Nasdaq 5605(c)(2)(A)(ii): each member must "meet the criteria for
     independence set forth in Rule 10A-3(b)(1)" (no compensatory fee; not an affiliate).
     """
-    bad = [o for o in report.rule_10a3 if o.verdict is not Verdict.PASS]
+    bad = [o for o in rule_10a3 if o.verdict is not Verdict.PASS]
     if not bad:
         return TestOutcome(
             "AC-MEM-03",
@@ -324,7 +327,7 @@ def _acfe(director: Director, as_of: date) -> TestOutcome:
     if d is None:
         return TestOutcome(
             "AC-MEM-07",
-            Verdict.FAIL,
+            Verdict.NOT_APPLICABLE,
             f"{director.name} is not designated an audit committee financial expert",
             cites=cites,
         )
@@ -376,7 +379,7 @@ def _sophistication(director: Director, as_of: date, acfe: TestOutcome) -> TestO
         )
     return TestOutcome(
         "AC-MEM-06",
-        Verdict.FAIL,
+        Verdict.NOT_APPLICABLE,
         f"no basis of financial sophistication recorded for {director.name}",
         cites=cites,
     )
@@ -509,7 +512,7 @@ def assess_member(
     (or as a candidate, when ``membership`` is ``None``)."""
     start = membership.period.start if membership else as_of
     report = assess_director(register, director, as_of, service_start=start)
-    mem02, det = _mem02(register, director, report, as_of)
+    mem02, det = _mem02(register, director, report.nasdaq, as_of)
     acfe = _acfe(director, as_of)
     exc = (
         _exception(
@@ -524,7 +527,7 @@ def assess_member(
         independence=report,
         determination=det,
         nasdaq_independent=mem02,
-        rule_10a3=_mem03(director, report),
+        rule_10a3=_mem03(director, report.rule_10a3),
         literacy=_literacy(director, as_of),
         sophistication=_sophistication(director, as_of, acfe),
         acfe=acfe,
@@ -913,11 +916,13 @@ def _loss_cases(
         def was_independent(
             day: date, director: Director = director, seat: Membership = seat
         ) -> bool:
-            past = assess_member(register, director, day, seat)
-            picked = (
-                past.nasdaq_independent if rule_id == "AC-MEM-02" else past.rule_10a3
-            )
-            return _ok(picked.verdict)
+            # only the tests the rule needs: this runs once per day a verdict may change
+            if rule_id == "AC-MEM-02":
+                nasdaq = tuple(test(register, director, day) for test in NASDAQ_TESTS)
+                return _ok(_mem02(register, director, nasdaq, day)[0].verdict)
+            fees = check_compensatory_fee(register, director, day, seat.period.start)
+            affiliate = check_affiliate(register, director, day)
+            return _ok(_mem03(director, (fees, affiliate)).verdict)
 
         floor = max(seat.period.start, as_of - CURE_LOOKBACK)
         last = _last_passing_day(
@@ -989,7 +994,9 @@ def _cure(
             cases.append(case)
         else:
             return None, notes
-    if not cases:
+    if (
+        not cases
+    ):  # pragma: no cover (each curable violation yields a case or returns above)
         return None, notes
     first = min(c.event for c in cases)
     later = [c for c in cases if c.event != first]

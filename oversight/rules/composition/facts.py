@@ -19,6 +19,17 @@ from enum import StrEnum
 from oversight.rules.core import Verdict
 
 ONE_DAY = timedelta(days=1)
+EARLIEST = date(1900, 1, 1)  # dates outside this range are typing mistakes
+LATEST = date(2200, 12, 31)
+
+
+def check_day(day: date, what: str = "a date") -> date:
+    """``day``, or ``ValueError`` when it lies outside 1900..2200."""
+    if not EARLIEST <= day <= LATEST:
+        raise ValueError(
+            f"{what} must fall between {EARLIEST.year} and {LATEST.year} ({day.isoformat()})"
+        )
+    return day
 
 
 def add_years(day: date, years: int) -> date:
@@ -50,6 +61,9 @@ class Period:
     end: date | None = None
 
     def __post_init__(self) -> None:
+        check_day(self.start, "a start")
+        if self.end is not None:
+            check_day(self.end, "an end")
         if self.end is not None and self.end < self.start:
             raise ValueError(
                 f"ends {self.end.isoformat()} before it starts {self.start.isoformat()}"

@@ -245,12 +245,16 @@ def check_compensation(
     best_total = Decimal(0)
     best: list[_Paid] = []
     best_window = (start, start)
-    for first in paid:
+    # two pointers over the payments in date order: the window [first, first + 1 year)
+    total, last = Decimal(0), 0
+    for i, first in enumerate(paid):
         window_end = add_years(first.on, 1) - ONE_DAY
-        inside = [p for p in paid if first.on <= p.on <= window_end]
-        total = sum((p.amount for p in inside), Decimal(0))
+        while last < len(paid) and paid[last].on <= window_end:
+            total += paid[last].amount
+            last += 1
         if total > best_total:
-            best_total, best, best_window = total, inside, (first.on, window_end)
+            best_total, best, best_window = total, paid[i:last], (first.on, window_end)
+        total -= first.amount
     evidence = [_ev(p.ref, f"{usd(p.amount)} {p.what} to {p.who}", p.on) for p in best]
     note = ""
     kept = [c for c, _ in excluded if c.paid_on >= start]

@@ -56,6 +56,7 @@ from oversight.rules.composition.facts import (
     ShareHolding,
     Sophistication,
     SophisticationBasis,
+    check_day,
     parse_relationship,
     register_problems,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "ScenarioError",
     "exit_code",
     "parse_scenario",
+    "register_as_dict",
     "report_as_dict",
     "report_as_text",
 ]
@@ -179,12 +181,14 @@ class _Reader:
 
 def _date(value: object, _path: str) -> date:
     if isinstance(value, date):
-        return value
+        return check_day(value)
     if isinstance(value, str):
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             pass
+        else:
+            return check_day(day)
     raise ValueError(f"expected a date like 2026-03-31, got {value!r}")
 
 
@@ -847,3 +851,178 @@ def report_as_text(report: CommitteeReport) -> str:
         lines.append("\nNotes")
         lines.extend(f"  {n}" for n in report.notes)
     return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------
+# Writing a register back out as a scenario document
+# ---------------------------------------------------------------------------
+
+
+def _day(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _span(period: Period) -> dict[str, Any]:
+    return {"start": _day(period.start), "end": _day(period.end)}
+
+
+def _person(person: Director | FamilyMember) -> dict[str, Any]:
+    return {
+        "employments": [
+            {
+                **_span(e.period),
+                "title": e.title,
+                "employer": e.employer,
+                "executive_officer": e.executive_officer,
+                "interim": e.interim,
+            }
+            for e in person.employments
+        ],
+        "compensation": [
+            {
+                "paid_on": _day(c.paid_on),
+                "amount": str(c.amount),
+                "kind": c.kind.value,
+                "description": c.description,
+            }
+            for c in person.compensation
+        ],
+        "roles": [
+            {"organisation": r.organisation, "role": r.role.value, **_span(r.period)}
+            for r in person.org_roles
+        ],
+        "auditor": [
+            {
+                "role": a.role.value,
+                **_span(a.period),
+                "worked_on_audit": a.worked_on_audit,
+                "firm": a.firm,
+            }
+            for a in person.auditor_roles
+        ],
+        "interlocks": [
+            {
+                "entity": i.entity,
+                "our_officer": i.our_officer,
+                "executive": _span(i.executive),
+                "committee": _span(i.committee),
+            }
+            for i in person.interlocks
+        ],
+    }
+
+
+def register_as_dict(register: Register) -> dict[str, Any]:
+    """The scenario document that ``parse_scenario`` reads back into ``register``."""
+    c = register.company
+    return {
+        "version": FORMAT_VERSION,
+        "company": {
+            "name": c.name,
+            "fiscal_year_end": f"{c.fiscal_year_end[0]:02}-{c.fiscal_year_end[1]:02}",
+            "listing_date": _day(c.listing_date),
+            "registration_effective": _day(c.registration_effective),
+            "ipo": c.ipo,
+            "annual_meetings": [_day(d) for d in c.annual_meetings],
+            "revenues": {fy: str(amount) for fy, amount in c.revenues},
+            "min_members": c.min_members,
+            "max_audit_committees": c.max_audit_committees,
+            "requires_acfe": c.requires_acfe,
+        },
+        "organisations": [
+            {
+                "id": o.id,
+                "name": o.name,
+                "sole_proprietorship": o.sole_proprietorship,
+                "revenues": {fy: str(amount) for fy, amount in o.revenues},
+                "payments": [
+                    {
+                        "fiscal_year": p.fiscal_year,
+                        "direction": p.direction.value,
+                        "amount": str(p.amount),
+                        "category": p.category.value,
+                        "paid_on": _day(p.paid_on),
+                        "exempt": p.exempt.value if p.exempt else None,
+                    }
+                    for p in o.payments
+                ],
+            }
+            for o in register.organisations
+        ],
+        "directors": [
+            {
+                "id": d.id,
+                "name": d.name,
+                "board": [_span(p) for p in d.board],
+                **_person(d),
+                "family": [
+                    {
+                        "id": f.id,
+                        "name": f.name,
+                        "relationship": f.relationship.value,
+                        "minor": f.minor,
+                        "shares_home": f.shares_home,
+                        **_person(f),
+                    }
+                    for f in d.family
+                ],
+                "holdings": [
+                    {"on": _day(h.on), "voting_pct": str(h.voting_pct)}
+                    for h in d.holdings
+                ],
+                "fs_preparation": [
+                    {**_span(p.period), "description": p.description}
+                    for p in d.fs_preparation
+                ],
+                "literacy": [
+                    {"on": _day(x.on), "literate": x.literate} for x in d.literacy
+                ],
+                "sophistication": [
+                    {
+                        "on": _day(s.on),
+                        "basis": s.basis.value,
+                        "description": s.description,
+                    }
+                    for s in d.sophistication
+                ],
+                "acfe": [
+                    {
+                        "on": _day(a.on),
+                        "attributes": sorted(x.value for x in a.attributes),
+                        "routes": sorted(x.value for x in a.routes),
+                        "other_experience": a.other_experience,
+                        "resolution": a.resolution,
+                    }
+                    for a in d.acfe
+                ],
+                "other_audit_committees": [
+                    {"company": o.company, **_span(o.period)}
+                    for o in d.other_audit_committees
+                ],
+            }
+            for d in register.directors
+        ],
+        "memberships": [
+            {
+                "director": m.director,
+                **_span(m.period),
+                "chair": m.chair,
+                "end_reason": m.end_reason.value if m.end_reason else None,
+                "exception": m.exception,
+            }
+            for m in register.memberships
+        ],
+        "determinations": [
+            {
+                "director": d.director,
+                "on": _day(d.on),
+                "resolution": d.resolution,
+                "independent": d.independent,
+                "verdicts": {rule: v.value for rule, v in d.verdicts},
+                "subjective_factors": d.subjective_factors,
+                "exception_finding": d.exception_finding,
+                "over_boarding_approved": d.over_boarding_approved,
+            }
+            for d in register.determinations
+        ],
+    }

@@ -2,7 +2,8 @@
 
 ``check FILE --as-of DATE [--json]`` exits 0 when the committee is compliant, 1 when it
 is compliant only within a cure period, 3 when it is not compliant, 2 on bad input.
-``alerts [--as-of DATE]`` re-evaluates every company's committee (idempotent; run it
+``export --company SLUG [--json]`` writes a company's register as a scenario file, to
+try changes offline. ``alerts [--as-of DATE]`` re-evaluates every company's committee (idempotent; run it
 daily from the scheduler) so that the passing of time raises and resolves alerts.
 """
 
@@ -14,17 +15,21 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+import yaml
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from oversight.accounts.models import Company
 from oversight.committee.scenario_files import read_scenario_file
+from oversight.committee.snapshot import load_register
 from oversight.rules.composition.committee import (
     EXIT_BAD_INPUT,
     evaluate_committee,
     exit_code,
 )
+from oversight.rules.composition.facts import check_day
 from oversight.rules.composition.scenario import (
     ScenarioError,
+    register_as_dict,
     report_as_dict,
     report_as_text,
 )
@@ -41,6 +46,11 @@ class Command(BaseCommand):
             "--as-of", required=True, help="the date to evaluate, YYYY-MM-DD"
         )
         check.add_argument("--json", action="store_true", help="print JSON")
+        export = sub.add_parser(
+            "export", help="write a company's register as a scenario file"
+        )
+        export.add_argument("--company", required=True, help="the company's slug")
+        export.add_argument("--json", action="store_true", help="JSON instead of YAML")
         alerts = sub.add_parser(
             "alerts", help="re-evaluate every company and raise or resolve alerts"
         )
@@ -55,7 +65,22 @@ class Command(BaseCommand):
                     options["file"], options["as_of"], as_json=options["json"]
                 )
             )
+        if options["action"] == "export":
+            self.export(options["company"], as_json=options["json"])
+            return
         self.alerts(options.get("as_of"))
+
+    def export(self, slug: str, *, as_json: bool) -> None:
+        company = Company.objects.filter(slug=slug).first()
+        if company is None:
+            raise CommandError(f"No company {slug!r}.", returncode=2)
+        data = register_as_dict(load_register(company))
+        if as_json:
+            self.stdout.write(json.dumps(data, indent=2))
+        else:
+            self.stdout.write(
+                yaml.safe_dump(data, sort_keys=False, allow_unicode=True), ending=""
+            )
 
     def _fail(self, lines: list[str], *, as_json: bool) -> int:
         if as_json:
@@ -75,7 +100,7 @@ class Command(BaseCommand):
 
     def check_file(self, path: Path, as_of: str, *, as_json: bool) -> int:
         try:
-            day = date.fromisoformat(as_of)
+            day = check_day(date.fromisoformat(as_of))
         except ValueError:
             return self._fail(
                 [f"--as-of: expected a date like 2026-03-31, got {as_of!r}"],

@@ -308,3 +308,107 @@ def test_text_report_of_a_compliant_committee() -> None:
     assert "Violations" not in text
     assert "cure period" not in text
     assert date(2026, 3, 31).isoformat() in text
+
+
+def test_register_change_days_include_seats_meetings_and_facts() -> None:
+    from oversight.rules.composition.committee import register_change_days
+
+    reg = register(
+        memberships=(
+            seat("ada", chair=True),
+            seat("ben"),
+            Membership(
+                "hal",
+                Period(D("2020-01-01"), D("2026-01-31")),
+                end_reason=EndReason.RESIGNATION,
+            ),
+        )
+    )
+    days = register_change_days(reg, D("2025-04-01"), D("2026-03-31"))
+    assert D("2026-02-01") in days  # the day after hal's last day
+    assert D("2025-06-13") in days  # the day after an annual meeting
+    assert days == sorted(days)
+    assert all(D("2025-04-01") < d <= D("2026-03-31") for d in days)
+
+
+def test_far_dates_refuse_to_exist() -> None:
+    from oversight.rules.composition.facts import check_day
+
+    with pytest.raises(ValueError, match="between 1900 and 2200"):
+        Period(D("2020-01-01"), date(9999, 1, 1))
+    with pytest.raises(ValueError, match="between 1900 and 2200"):
+        check_day(date(1899, 12, 31))
+
+
+def test_a_determination_needs_its_resolution() -> None:
+    from oversight.rules.composition.facts import BoardDetermination
+
+    with pytest.raises(ValueError, match="resolution"):
+        BoardDetermination("ben", D("2026-01-01"), "", True)
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "fragment"),
+    [
+        (["directors", 1, "compensation"], None, None),  # an empty list written as null
+        (
+            ["directors", 1, "literacy"],
+            [{"on": date(2020, 1, 1), "literate": True}],
+            None,
+        ),  # a YAML date
+        (
+            ["directors", 1, "literacy"],
+            [{"on": date(1800, 1, 1), "literate": True}],
+            "between 1900 and 2200",
+        ),
+        (
+            ["directors", 1, "holdings"],
+            [{"on": "2020-01-01", "voting_pct": "lots"}],
+            "expected an amount",
+        ),
+        (["company"], [1], "expected a mapping"),
+        (
+            ["directors", 1, "literacy"],
+            [{"on": 20200101, "literate": True}],
+            "expected a date",
+        ),
+        (
+            ["directors", 1, "sophistication"],
+            [{"on": "2020-01-01", "basis": "cfo", "description": [1]}],
+            "expected text",
+        ),
+    ],
+)
+def test_more_shapes(path: list[Any], value: Any, fragment: str | None) -> None:
+    data = _at(_data(), path, value)
+    if fragment is None:
+        parse_scenario(data)
+        return
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(data)
+    assert any(fragment in p.message for p in caught.value.problems), (
+        caught.value.problems
+    )
+
+
+def test_a_sole_proprietors_later_fee_is_not_yet_compensation() -> None:
+    practice = Organisation(
+        "law",
+        "Law Office",
+        payments=(
+            OrgPayment(
+                2026,
+                Direction.TO_ORGANISATION,
+                Decimal(500_000),
+                paid_on=D("2026-06-01"),
+            ),
+        ),
+        sole_proprietorship=True,
+    )
+    ben = director(
+        "ben", org_roles=(OrgRole("law", OrgRoleKind.PARTNER, Period(D("2010-01-01"))),)
+    )
+    assert (
+        check_compensation(register(ben, organisations=(practice,)), ben, AS_OF).verdict
+        is Verdict.PASS
+    )

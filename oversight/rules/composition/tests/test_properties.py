@@ -280,3 +280,20 @@ def test_change_days_find_the_same_loss_as_a_day_by_day_scan(
     slow = _last_day(independent, as_of - timedelta(days=1), floor)
     if not independent(as_of):
         assert fast == slow
+
+
+@settings(max_examples=40, deadline=None)
+@given(registers(), DAYS)
+def test_a_register_written_out_reads_back_the_same(reg: Register, as_of: date) -> None:
+    """``register_as_dict`` and ``parse_scenario`` are inverses, through JSON text too."""
+    import json
+
+    from oversight.rules.composition.scenario import parse_scenario, register_as_dict
+
+    again = parse_scenario(json.loads(json.dumps(register_as_dict(reg))))
+    assert verdicts(evaluate_committee(again, as_of)) == verdicts(
+        evaluate_committee(reg, as_of)
+    )
+    assert json.loads(json.dumps(register_as_dict(again))) == json.loads(
+        json.dumps(register_as_dict(reg))
+    )
