@@ -15,6 +15,7 @@ from oversight.meetings.models import (
     AgendaItem,
     BoardBook,
     BoardReport,
+    Conflict,
     Material,
     Meeting,
     Minutes,
@@ -132,11 +133,12 @@ def visible_items(meeting: Meeting, user: User) -> list[AgendaItem]:
         items = items.filter(visibility=AgendaItem.Visibility.ATTENDEES)
     return list(
         items.prefetch_related(
+            Prefetch("conflicts", queryset=Conflict.objects.select_related("member")),
             Prefetch(
                 "materials",
                 queryset=Material.objects.filter(superseded_at__isnull=True),
                 to_attr="current_materials",
-            )
+            ),
         )
     )
 

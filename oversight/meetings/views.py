@@ -167,6 +167,7 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             ),
             "vote_form": forms.VoteForm(company=company),
             "recusal_form": forms.RecusalForm(company=company),
+            "members": services.members_on(company, meeting.day),
             "reschedule_form": forms.RescheduleForm(
                 auto_id="move_%s",
                 initial={
@@ -255,6 +256,20 @@ def material(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
         filename=found.name,
         content_type=found.content_type,
     )
+
+
+@require_POST
+@login_required
+def conflict(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    item = queries.get_item_for(request.user, pk, "meetings.manage")
+    form = forms.ConflictForm(request.POST, company=item.meeting.company)
+    _apply(
+        request,
+        form,
+        lambda d: services.declare_conflict(item, actor=request.user, **d),
+        "Conflict declared: the item is hidden from them and they are recused from its motions.",
+    )
+    return redirect("meetings:detail", item.meeting_id)
 
 
 @require_POST

@@ -141,6 +141,32 @@ class AgendaItem(models.Model):
         return [o.strip() for o in self.obligation_ids.split(",") if o.strip()]
 
 
+class Conflict(models.Model):
+    """A member's declared conflict with an agenda item.
+
+    The item is hidden from them (their board book included) and they are recused from
+    every motion on it, with this reason.
+    """
+
+    item = models.ForeignKey(
+        AgendaItem, on_delete=models.CASCADE, related_name="conflicts"
+    )
+    member = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=300)
+    declared_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    declared_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["item", "member"], name="%(app_label)s_%(class)s_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.reason}"
+
+
 class Material(models.Model):
     """One version of a document attached to an agenda item."""
 

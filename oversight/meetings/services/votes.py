@@ -70,6 +70,14 @@ def put_motion(
         raise refuse(
             "; ".join(r.message for r in refusals).capitalize() + ".", "second"
         )
+    conflicts = list(item.conflicts.select_related("member")) if item else []
+    for conflict in conflicts:
+        if conflict.member in (moved_by, seconded_by):
+            raise refuse(
+                f"{member_label(conflict.member)} declared a conflict with this item "
+                "and cannot move or second a motion on it.",
+                "conflict",
+            )
     motion = Motion.objects.create(
         meeting=meeting,
         item=item,
@@ -88,8 +96,15 @@ def put_motion(
             "text": text,
             "moved_by": moved_by.email,
             "seconded_by": seconded_by.email if seconded_by else None,
+            "recused": [c.member.email for c in conflicts],
         },
     )
+    for conflict in conflicts:
+        Recusal.objects.create(
+            motion=motion,
+            member=conflict.member,
+            reason=f"Declared conflict: {conflict.reason}",
+        )
     return motion
 
 

@@ -795,3 +795,49 @@ def test_a_book_whose_materials_changed_while_building_is_left_for_the_rebuild(
     assert book.status == BoardBook.Status.BUILDING
     assert not book.file
     tasks.build_book.call(999999)  # a book deleted meanwhile is ignored
+
+
+def test_a_declared_conflict_hides_the_item_and_recuses_from_its_motions(
+    quorate, personas, company, django_capture_on_commit_callbacks
+):
+    fay, ada, ben = personas["fay"], personas["ada"], personas["ben"]
+    VotingRules.objects.create(company=company, second_required=False)
+    item = services.add_agenda_item(quorate, actor=fay, title="Vendor contract")
+    with pytest.raises(
+        ValidationError,
+        match="Cleo Finance is not a member of the committee on 2026-03-12",
+    ):
+        services.declare_conflict(item, actor=fay, member=personas["cleo"], reason="x")
+    services.declare_conflict(
+        item, actor=fay, member=ben, reason="Director of the vendor"
+    )
+    with pytest.raises(ValidationError, match="already declared"):
+        services.declare_conflict(item, actor=fay, member=ben, reason="again")
+    with pytest.raises(
+        ValidationError,
+        match="Ben Member declared a conflict with this item and cannot move",
+    ):
+        services.put_motion(
+            quorate, actor=fay, text="Approve.", moved_by=ben, item=item
+        )
+    motion = services.put_motion(
+        quorate, actor=fay, text="Approve the contract.", moved_by=ada, item=item
+    )
+    assert [r.reason for r in motion.recusals.all()] == [
+        "Declared conflict: Director of the vendor"
+    ]
+    with pytest.raises(ValidationError, match="recused from this motion"):
+        services.record_vote(motion, actor=fay, member=ben, choice="for")
+    services.record_vote(motion, actor=fay, member=ada, choice="for")
+    services.close_vote(motion, actor=fay)
+    motion.refresh_from_db()
+    assert (
+        "recused: Ben Member (Declared conflict: Director of the vendor)"
+        in motion.reason
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_book(quorate, actor=ben)
+    assert "Vendor contract" not in "".join(
+        p.extract_text()
+        for p in PdfReader(BoardBook.objects.get().file.open("rb")).pages
+    )

@@ -171,6 +171,8 @@ POSTS = [
      lambda w: w.planned.items.filter(title="Auditor communications").exists()),
     ("meetings:upload", lambda w: [w.ids["item"]], lambda w: {"file": SimpleUploadedFile("plan.pdf", pdf("Plan", 1))}, "cleo", "hal", False,
      lambda w: w.planned.items.get().materials.filter(name="plan.pdf").exists()),
+    ("meetings:conflict", lambda w: [w.ids["item"]], lambda w: {"member": w.people["ben"].pk, "reason": "Interested"}, "fay", "ben", False,
+     lambda w: w.planned.items.get().conflicts.filter(member=w.people["ben"]).exists()),
     ("meetings:attendance", lambda w: [w.planned.pk], lambda w: {"user": w.people["dev"].pk, "status": "remote"}, "fay", "ben", False,
      lambda w: w.planned.attendance.filter(user=w.people["dev"], status="remote").exists()),
     ("meetings:session", lambda w: [w.planned.pk], lambda w: {"counterpart": "auditor", "attendees": [w.people["dev"].pk], "private_notes": "fine"}, "fay", "ben", False,
