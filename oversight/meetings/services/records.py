@@ -187,7 +187,7 @@ def _approve_minutes(minutes: Minutes, *, motion: Motion, actor: User) -> None:
 
 
 def minutes_pdf(minutes: Minutes) -> bytes:
-    """The approved minutes as a PDF, with their hash in the footer."""
+    """The minutes as a PDF, with the SHA-256 of their text in the footer."""
     from reportlab.lib.pagesizes import LETTER
     from reportlab.lib.utils import simpleSplit
     from reportlab.pdfgen.canvas import Canvas

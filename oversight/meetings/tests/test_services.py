@@ -841,3 +841,28 @@ def test_a_declared_conflict_hides_the_item_and_recuses_from_its_motions(
         p.extract_text()
         for p in PdfReader(BoardBook.objects.get().file.open("rb")).pages
     )
+
+
+def test_minutes_awaiting_approval_are_in_the_members_next_board_book(
+    meeting, personas, company, django_capture_on_commit_callbacks
+):
+    minutes = held_with_minutes(personas, meeting)
+    services.circulate_minutes(minutes, actor=personas["fay"])
+    later = schedule(company, personas["fay"], at(2026, 5, 7))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_book(later, actor=personas["ben"])
+        services.request_book(later, actor=personas["cleo"])
+    books = {
+        b.recipient.email: b for b in BoardBook.objects.select_related("recipient")
+    }
+    member = "".join(
+        p.extract_text()
+        for p in PdfReader(books["ben@oss.example"].file.open("rb")).pages
+    )
+    assert "Minutes of Regular meeting, for approval" in member
+    assert "Ada Chairwell: present in person" in member
+    cfo = "".join(
+        p.extract_text()
+        for p in PdfReader(books["cleo@oss.example"].file.open("rb")).pages
+    )
+    assert "for approval" not in cfo
