@@ -538,8 +538,9 @@ def consents(request: AuthenticatedHttpRequest) -> HttpResponse:
             "Consent circulated.",
         ):
             return redirect("meetings:consents")
+    today, terms = access.company_today(company), services.roster(company)
     rows = [
-        (c, services.consent_result(c, as_of=access.company_today(company)))
+        (c, services.consent_result(c, as_of=today, terms=terms))
         for c in queries.consents(company)
     ]
     return render(

@@ -31,6 +31,7 @@ from oversight.meetings.models import (
     Motion,
     VotingRules,
 )
+from oversight.meetings.tasks import build_book
 from oversight.meetings.tests.conftest import at, attend, schedule
 from oversight.meetings.tests.test_boardbook import pdf
 
@@ -38,7 +39,7 @@ pytestmark = pytest.mark.django_db
 
 
 @dataclass
-class World:
+class World:  # the record every matrix row acts on
     held: Meeting
     planned: Meeting
     minutes: Minutes
@@ -100,7 +101,14 @@ def world(company, personas) -> World:
         company, actor=fay, text="Engage an advisor.", circulated_on=date(2026, 5, 1)
     )
     earliest.refresh_from_db()
-    ids = {"item": item.pk, "material": material.pk, "consent": consent.pk}
+    book = BoardBook.objects.create(meeting=planned, recipient=ben)
+    build_book.call(book.pk)
+    ids = {
+        "item": item.pk,
+        "material": material.pk,
+        "consent": consent.pk,
+        "first": first.pk,
+    }
     return World(
         held,
         planned,
@@ -131,6 +139,7 @@ PAGES = [
     ("meetings:minutes-pdf", lambda w: [w.approved.pk], "ben", "hal", False),
     ("meetings:report", lambda w: [w.report.pk], "hal", "cleo", False),
     ("meetings:material", lambda w: [w.ids["material"]], "cleo", "hal", False),
+    ("meetings:book-download", lambda w: [w.planned.pk], "ben", "hal", False),
 ]
 
 
@@ -165,6 +174,8 @@ POSTS = [
      lambda w: Meeting.objects.get(pk=w.planned.pk).day == date(2026, 5, 8)),
     ("meetings:status", lambda w: [w.planned.pk, "held"], lambda w: {}, "fay", "ben", False,
      lambda w: Meeting.objects.get(pk=w.planned.pk).status == "held"),
+    ("meetings:status", lambda w: [w.ids["first"], "draft-report"], lambda w: {}, "fay", "ben", False,
+     lambda w: BoardReport.objects.filter(meeting_id=w.ids["first"]).exists()),
     ("meetings:status", lambda w: [w.planned.pk, "cancel"], lambda w: {}, "ada", "cleo", False,
      lambda w: Meeting.objects.get(pk=w.planned.pk).status == "cancelled"),
     ("meetings:add-item", lambda w: [w.planned.pk], lambda w: {"title": "Auditor communications", "item_type": "auditor_communications", "visibility": "attendees"}, "fay", "ben", False,
@@ -332,7 +343,7 @@ def test_book_download_after_build(
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert (
-        client_for("ben")
+        client_for("ada")
         .get(reverse("meetings:book-download", args=[world.planned.pk]))
         .status_code
         == 404
@@ -410,3 +421,34 @@ def test_dashboard_panel_shows_the_next_meeting_to_attendees_only(world, client_
             "May meeting"
             not in client_for("hal").get(reverse("dashboard")).content.decode()
         )
+
+
+def test_consent_list_query_count_does_not_grow(
+    world, client_for, django_assert_max_num_queries
+):
+    client = client_for("ben")
+    services.sign_consent(
+        world.held.company.written_consents.get(),
+        actor=world.people["ada"],
+        on=date(2026, 5, 2),
+    )
+    client.get(reverse("meetings:consents"))
+    with django_assert_max_num_queries(40) as first:
+        client.get(reverse("meetings:consents"))
+    for n in range(5):
+        consent = services.circulate_consent(
+            world.held.company,
+            actor=world.people["fay"],
+            text=f"Resolution {n}.",
+            circulated_on=date(2026, 5, 1),
+        )
+        services.sign_consent(consent, actor=world.people["ada"], on=date(2026, 5, 2))
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        assert b"Resolution 4." in client.get(reverse("meetings:consents")).content
+
+
+def test_resolutions_list_query_count(world, client_for, django_assert_max_num_queries):
+    client = client_for("hal")
+    with django_assert_max_num_queries(15):
+        page = client.get(reverse("meetings:resolutions"))
+    assert b"R-2026-001" in page.content
