@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
@@ -257,9 +257,11 @@ def record_vote(request: HttpRequest, pk: int, payload: VoteIn) -> Status[Motion
     response={200: MotionOut, 400: Error, 401: Error, 403: Error, 404: Error},
     summary="Close the vote and decide the motion by the rules (AC-MTG-11)",
 )
-def close_vote(request: HttpRequest, pk: int) -> MotionOut:
+def close_vote(request: HttpRequest, pk: int, at: time | None = None) -> MotionOut:
     require(request, "meetings.manage")
-    motion = services.close_vote(_motion(request, pk), actor=caller(request).user)
+    motion = services.close_vote(
+        _motion(request, pk), actor=caller(request).user, at=at
+    )
     return _motion_out(motion)
 
 

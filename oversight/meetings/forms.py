@@ -268,3 +268,12 @@ class ConflictForm(forms.Form):
     def __init__(self, *args: Any, company: Company, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = _members(company)  # type: ignore[attr-defined]
+
+
+class CloseVoteForm(forms.Form):
+    at = forms.TimeField(
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        label="Time of the vote",
+        help_text="The quorum counts the members there at that time (arrivals and departures).",
+    )

@@ -325,10 +325,11 @@ def recuse(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def close_vote(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = queries.get_motion_for(request.user, pk, "meetings.manage")
+    form = forms.CloseVoteForm(request.POST)
     if _apply(
         request,
-        Form({}),
-        lambda _d: services.close_vote(found, actor=request.user),
+        form,
+        lambda d: services.close_vote(found, actor=request.user, at=d["at"]),
         "Vote closed.",
     ):
         found.refresh_from_db()

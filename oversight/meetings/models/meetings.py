@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import ClassVar
 
 from django.db import models
@@ -243,6 +243,13 @@ class Attendance(models.Model):
     @property
     def present(self) -> bool:
         return self.status in {self.Status.IN_PERSON, self.Status.REMOTE}
+
+    def present_at(self, moment: time | None) -> bool:
+        """Present at ``moment`` (local time): arrived by then and not yet left."""
+        if moment is None or not self.present:
+            return self.present
+        arrived = self.arrived_at is None or self.arrived_at <= moment
+        return arrived and (self.departed_at is None or moment < self.departed_at)
 
 
 class ExecutiveSession(models.Model):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 import time_machine
@@ -866,3 +866,41 @@ def test_minutes_awaiting_approval_are_in_the_members_next_board_book(
         for p in PdfReader(books["cleo@oss.example"].file.open("rb")).pages
     )
     assert "for approval" not in cfo
+
+
+@pytest.mark.parametrize(
+    ("arrived", "departed", "at", "outcome"),
+    [
+        (None, None, None, "carried"),
+        (None, time(10, 0), time(9, 59), "carried"),
+        (None, time(10, 0), time(10, 0), "no_quorum"),
+        (time(9, 30), None, time(9, 29), "no_quorum"),
+        (time(9, 30), None, time(9, 30), "carried"),
+        (None, time(10, 0), None, "carried"),
+    ],
+)
+def test_quorum_is_counted_at_the_time_of_the_vote(
+    quorate, personas, arrived, departed, at, outcome
+):
+    fay, ada, ben = personas["fay"], personas["ada"], personas["ben"]
+    services.record_attendance(
+        quorate,
+        actor=fay,
+        user=ben,
+        status="remote",
+        arrived_at=arrived,
+        departed_at=departed,
+    )
+    motion = services.put_motion(
+        quorate, actor=fay, text="Adopt.", moved_by=ada, seconded_by=ben
+    )
+    services.record_vote(motion, actor=fay, member=ada, choice="for")
+    if outcome == "no_quorum":
+        with pytest.raises(
+            ValidationError, match="No quorum: 1 of 2 members present; quorum is 2"
+        ):
+            services.close_vote(motion, actor=fay, at=at)
+    else:
+        services.close_vote(motion, actor=fay, at=at)
+        motion.refresh_from_db()
+        assert (motion.outcome, motion.voted_at) == (outcome, at)

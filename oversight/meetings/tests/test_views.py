@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import date
+from datetime import time as clock
 from typing import Any
 
 import pytest
@@ -452,3 +453,39 @@ def test_resolutions_list_query_count(world, client_for, django_assert_max_num_q
     with django_assert_max_num_queries(15):
         page = client.get(reverse("meetings:resolutions"))
     assert b"R-2026-001" in page.content
+
+
+def test_closing_a_vote_after_a_member_left_says_no_quorum(world, client_for):
+    services.record_attendance(
+        world.planned,
+        actor=world.people["fay"],
+        user=world.people["ben"],
+        status="in_person",
+        departed_at=clock(10, 0),
+    )
+    services.record_vote(
+        world.open_motion,
+        actor=world.people["fay"],
+        member=world.people["ada"],
+        choice="for",
+    )
+    client = client_for("fay")
+    response = client.post(
+        reverse("meetings:close-vote", args=[world.open_motion.pk]),
+        {"at": "10:15"},
+        follow=True,
+    )
+    assert b"No quorum: 1 of 2 members present; quorum is 2" in response.content
+    assert Motion.objects.get(pk=world.open_motion.pk).outcome == "open"
+    response = client.post(
+        reverse("meetings:close-vote", args=[world.motion.pk]),
+        {"at": "10:15"},
+        follow=True,
+    )
+    assert b"Ben Member is not recorded as present and cannot vote" in response.content
+    response = client.post(
+        reverse("meetings:close-vote", args=[world.motion.pk]),
+        {"at": "09:45"},
+        follow=True,
+    )
+    assert Motion.objects.get(pk=world.motion.pk).outcome == "carried"
