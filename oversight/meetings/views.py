@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from oversight.accounts import queries as access
 from oversight.accounts.decorators import reauth_required
 from oversight.accounts.http import AuthenticatedHttpRequest
+from oversight.accounts.models import Company
 from oversight.accounts.permissions import can
 from oversight.meetings import forms, ics, queries, services
 from oversight.meetings.filings import standard_filings
@@ -75,7 +76,8 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _allowed(request: AuthenticatedHttpRequest, company: Any) -> set[str]:
+def _allowed(request: AuthenticatedHttpRequest, company: Company) -> set[str]:
+    """The meetings actions the user may take in ``company`` today (what the page offers)."""
     roles = access.roles_in(request.user, company)
     return {action for action in PERMISSIONS if can(roles, action)}
 

@@ -128,6 +128,7 @@ def test_schedule_agenda_attendance_vote_session_and_minutes_approved_next_time(
     "path",
     [
         "/meetings/",
+        "/meetings/schedule/",
         "/meetings/annual/",
         "/meetings/consents/",
         "/meetings/resolutions/",
