@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
@@ -15,7 +15,8 @@ from oversight.api.auth import caller
 from oversight.api.main import Error, require
 from oversight.meetings import queries, services
 from oversight.meetings.filings import standard_filings
-from oversight.meetings.models import Meeting, Motion
+from oversight.meetings.models import Attendance, Meeting, Minutes, Motion
+from oversight.meetings.permissions import is_member
 from oversight.rules.meetings.annual import FiscalCalendar, propose_calendar
 from oversight.rules.meetings.voting import check_quorum
 
@@ -256,9 +257,11 @@ def record_vote(request: HttpRequest, pk: int, payload: VoteIn) -> Status[Motion
     response={200: MotionOut, 400: Error, 401: Error, 403: Error, 404: Error},
     summary="Close the vote and decide the motion by the rules (AC-MTG-11)",
 )
-def close_vote(request: HttpRequest, pk: int) -> MotionOut:
+def close_vote(request: HttpRequest, pk: int, at: time | None = None) -> MotionOut:
     require(request, "meetings.manage")
-    motion = services.close_vote(_motion(request, pk), actor=caller(request).user)
+    motion = services.close_vote(
+        _motion(request, pk), actor=caller(request).user, at=at
+    )
     return _motion_out(motion)
 
 
@@ -314,3 +317,110 @@ def resolutions(request: HttpRequest) -> list[MotionOut]:
             "moved_by", "seconded_by"
         )
     ]
+
+
+class AttendanceIn(Schema):
+    member_email: str | None = None
+    guest_name: str = ""
+    guest_affiliation: str = ""
+    status: str
+
+
+class AttendanceOut(Schema):
+    name: str
+    status: str
+
+
+class SessionOut(Schema):
+    id: int
+    counterpart: str
+    attendees: list[str]
+    private_notes: str | None
+
+
+class MinutesOut(Schema):
+    id: int
+    status: str
+    body: str
+    sha256: str
+    approved_at_meeting: int | None
+    amendments: list[str]
+
+
+@router.post(
+    "/{int:pk}/attendance",
+    response={
+        201: AttendanceOut,
+        400: Error,
+        401: Error,
+        403: Error,
+        404: Error,
+        422: Error,
+    },
+    summary="Record a person's attendance",
+)
+def record_attendance(
+    request: HttpRequest, pk: int, payload: AttendanceIn
+) -> Status[AttendanceOut]:
+    require(request, "meetings.manage")
+    meeting = _meeting(request, pk)
+    if payload.status not in Attendance.Status.values:
+        raise ValidationError(
+            "status is one of: " + ", ".join(Attendance.Status.values) + "."
+        )
+    user = None
+    if payload.member_email:
+        user = (
+            User.objects.filter(
+                email=payload.member_email.lower(),
+                role_assignments__company=meeting.company,
+            )
+            .distinct()
+            .first()
+        )
+        if user is None:
+            raise ValidationError(
+                f"No one with the address {payload.member_email} belongs to this company."
+            )
+    row = services.record_attendance(
+        meeting, actor=caller(request).user, user=user, status=payload.status,
+        guest_name=payload.guest_name, guest_affiliation=payload.guest_affiliation,
+    )  # fmt: skip
+    return Status(201, AttendanceOut(name=row.name, status=row.status))
+
+
+@router.get(
+    "/{int:pk}/sessions",
+    response={200: list[SessionOut], 401: Error, 403: Error, 404: Error},
+    summary="Executive sessions held; private notes only for members",
+)
+def sessions(request: HttpRequest, pk: int) -> list[SessionOut]:
+    require(request, "meetings.view")
+    meeting = _meeting(request, pk)
+    member = is_member(caller(request).roles)
+    return [
+        SessionOut(
+            id=s.pk,
+            counterpart=s.counterpart,
+            attendees=sorted(u.email for u in s.attendees.all()),
+            private_notes=s.private_notes if member else None,
+        )
+        for s in meeting.sessions.prefetch_related("attendees")
+    ]
+
+
+@router.get(
+    "/{int:pk}/minutes",
+    response={200: MinutesOut, 401: Error, 403: Error, 404: Error},
+    summary="The minutes of a meeting, with their hash once approved",
+)
+def minutes(request: HttpRequest, pk: int) -> MinutesOut:
+    require(request, "meetings.view")
+    found = Minutes.objects.filter(meeting=_meeting(request, pk)).first()
+    if found is None:
+        raise Http404
+    return MinutesOut(
+        id=found.pk, status=found.status, body=found.body, sha256=found.content_hash,
+        approved_at_meeting=found.approved_at_meeting_id,
+        amendments=[a.text for a in found.amendments.all()],
+    )  # fmt: skip

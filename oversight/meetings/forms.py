@@ -146,6 +146,9 @@ class SessionForm(forms.Form):
 
 class MotionForm(forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Motion")
+    item = forms.ModelChoiceField(
+        queryset=AgendaItem.objects.none(), required=False, label="On agenda item"
+    )
     moved_by = forms.ModelChoiceField(queryset=User.objects.none())
     seconded_by = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
     approves_minutes = forms.ModelChoiceField(
@@ -158,6 +161,7 @@ class MotionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["moved_by"].queryset = _people(company)  # type: ignore[attr-defined]
         self.fields["seconded_by"].queryset = _people(company)  # type: ignore[attr-defined]
+        self.fields["item"].queryset = meeting.items.all()  # type: ignore[attr-defined]
         self.fields["approves_minutes"].queryset = Minutes.objects.filter(  # type: ignore[attr-defined]
             meeting__company=company,
             meeting__starts_at__lt=meeting.starts_at,
@@ -255,3 +259,21 @@ class RescheduleForm(forms.Form):
             datetime.combine(data["date"], data["starts"], tzinfo=zone),
             datetime.combine(data["date"], data["ends"], tzinfo=zone),
         )
+
+
+class ConflictForm(forms.Form):
+    member = forms.ModelChoiceField(queryset=User.objects.none())
+    reason = forms.CharField(max_length=300)
+
+    def __init__(self, *args: Any, company: Company, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = _members(company)  # type: ignore[attr-defined]
+
+
+class CloseVoteForm(forms.Form):
+    at = forms.TimeField(
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        label="Time of the vote",
+        help_text="The quorum counts the members there at that time (arrivals and departures).",
+    )

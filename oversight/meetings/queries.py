@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
@@ -15,10 +15,13 @@ from oversight.meetings.models import (
     AgendaItem,
     BoardBook,
     BoardReport,
+    Conflict,
     Material,
     Meeting,
     Minutes,
     Motion,
+    Recusal,
+    Vote,
     WrittenConsent,
 )
 from oversight.meetings.permissions import sees_members_only
@@ -132,11 +135,12 @@ def visible_items(meeting: Meeting, user: User) -> list[AgendaItem]:
         items = items.filter(visibility=AgendaItem.Visibility.ATTENDEES)
     return list(
         items.prefetch_related(
+            Prefetch("conflicts", queryset=Conflict.objects.select_related("member")),
             Prefetch(
                 "materials",
                 queryset=Material.objects.filter(superseded_at__isnull=True),
                 to_attr="current_materials",
-            )
+            ),
         )
     )
 
@@ -191,3 +195,26 @@ def consents(company: Company) -> QuerySet[WrittenConsent]:
     return WrittenConsent.objects.filter(company=company).prefetch_related(
         "signatures__member"
     )
+
+
+def meeting_record(meeting: Meeting, user: User) -> dict[str, Any]:
+    """Everything the meeting page shows ``user``, with the joins it needs."""
+    motions = meeting.motions.select_related(
+        "moved_by", "seconded_by", "approves_minutes__meeting"
+    ).prefetch_related(
+        Prefetch("votes", queryset=Vote.objects.select_related("member")),
+        Prefetch("recusals", queryset=Recusal.objects.select_related("member")),
+    )
+    return {
+        "meeting": meeting,
+        "items": visible_items(meeting, user),
+        "carried": carried_action_items(meeting),
+        "attendance": meeting.attendance.select_related("user"),
+        "sessions": meeting.sessions.prefetch_related("attendees"),
+        "motions": motions,
+        "actions": meeting.action_items.select_related("owner"),
+        "minutes": Minutes.objects.filter(meeting=meeting).first(),
+        "report": BoardReport.objects.filter(meeting=meeting).first(),
+        "awaiting": minutes_awaiting_approval(meeting),
+        "book": get_book_for(user, meeting),
+    }

@@ -22,6 +22,9 @@ from oversight.meetings.boardbook import (
     build_board_book,
 )
 from oversight.meetings.models import BoardBook
+from oversight.meetings.permissions import sees_members_only
+from oversight.meetings.services.common import sha256_of
+from oversight.meetings.services.records import minutes_pdf
 
 PROGRESS_EVERY = 10  # pages between progress writes
 
@@ -54,6 +57,13 @@ def agenda_for(book: BoardBook) -> tuple[BookAgenda, str]:
         book_items.append(
             BookItem("Open action items carried forward", notes=tuple(carried))
         )
+    roles = queries.roles_today(book.recipient, meeting.company)
+    if sees_members_only(roles):
+        for minutes in queries.minutes_awaiting_approval(meeting):
+            title = f"Minutes of {minutes.meeting.title}, for approval"
+            draft = Material(f"{title}.pdf", "application/pdf", minutes_pdf(minutes))
+            key.update(f"minutes:{minutes.pk}:{sha256_of(minutes.body)}".encode())
+            book_items.append(BookItem(title, materials=(draft,)))
     where = meeting.place or "Video conference"
     agenda = BookAgenda(
         committee=f"Audit Committee of {meeting.company.name}",

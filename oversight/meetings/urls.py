@@ -23,6 +23,7 @@ urlpatterns = [
     path("<int:pk>/book/status/", views.book_status, name="book-status"),
     path("<int:pk>/book.pdf", views.book_download, name="book-download"),
     path("items/<int:pk>/materials/", views.upload, name="upload"),
+    path("items/<int:pk>/conflicts/", views.conflict, name="conflict"),
     path("materials/<int:pk>/", views.material, name="material"),
     path("motions/<int:pk>/vote/", views.vote, name="vote"),
     path("motions/<int:pk>/recuse/", views.recuse, name="recuse"),

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.forms import BaseForm, Form
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,16 +18,13 @@ from django.views.decorators.http import require_POST
 from oversight.accounts import queries as access
 from oversight.accounts.decorators import reauth_required
 from oversight.accounts.http import AuthenticatedHttpRequest
+from oversight.accounts.models import Company
 from oversight.accounts.permissions import can
 from oversight.meetings import forms, ics, queries, services
 from oversight.meetings.filings import standard_filings
 from oversight.meetings.models import (
-    BoardReport,
     CalendarFeed,
     Meeting,
-    Minutes,
-    Recusal,
-    Vote,
     VotingRules,
 )
 from oversight.meetings.permissions import ATTENDS, PERMISSIONS, is_member
@@ -80,7 +76,8 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _allowed(request: AuthenticatedHttpRequest, company: Any) -> set[str]:
+def _allowed(request: AuthenticatedHttpRequest, company: Company) -> set[str]:
+    """The meetings actions the user may take in ``company`` today (what the page offers)."""
     roles = access.roles_in(request.user, company)
     return {action for action in PERMISSIONS if can(roles, action)}
 
@@ -133,53 +130,38 @@ def annual(request: AuthenticatedHttpRequest) -> HttpResponse:
 def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = queries.get_meeting_for(request.user, pk)
     allowed = _allowed(request, meeting.company)
-    company = meeting.company
-    motions = meeting.motions.select_related(
-        "moved_by", "seconded_by", "approves_minutes__meeting"
-    ).prefetch_related(
-        Prefetch("votes", queryset=Vote.objects.select_related("member")),
-        Prefetch("recusals", queryset=Recusal.objects.select_related("member")),
-    )
-    manage = "meetings.manage" in allowed
-    context = {
-        "meeting": meeting,
-        "items": queries.visible_items(meeting, request.user),
-        "carried": queries.carried_action_items(meeting),
-        "attendance": meeting.attendance.select_related("user"),
-        "sessions": meeting.sessions.prefetch_related("attendees"),
-        "motions": motions,
-        "actions": meeting.action_items.select_related("owner"),
-        "minutes": Minutes.objects.filter(meeting=meeting).first(),
-        "report": BoardReport.objects.filter(meeting=meeting).first(),
-        "awaiting": queries.minutes_awaiting_approval(meeting),
-        "book": queries.get_book_for(request.user, meeting),
-        "is_member": is_member(access.roles_in(request.user, company)),
+    context = queries.meeting_record(meeting, request.user) | {
         "allowed": allowed,
-        "manage": manage,
+        "manage": "meetings.manage" in allowed,
+        "is_member": is_member(access.roles_in(request.user, meeting.company)),
     }
-    if manage:
-        context |= {
-            "item_form": forms.AgendaItemForm(company=company, auto_id="item_%s"),
-            "attendance_form": forms.AttendanceForm(company=company, auto_id="att_%s"),
-            "session_form": forms.SessionForm(company=company, auto_id="ses_%s"),
-            "motion_form": forms.MotionForm(
-                company=company, meeting=meeting, auto_id="mot_%s"
-            ),
-            "vote_form": forms.VoteForm(company=company),
-            "recusal_form": forms.RecusalForm(company=company),
-            "reschedule_form": forms.RescheduleForm(
-                auto_id="move_%s",
-                initial={
-                    "date": meeting.day,
-                    "starts": meeting.local_start.time(),
-                    "ends": meeting.local_end.time(),
-                },
-            ),
-            "action_form": forms.ActionItemForm(company=company, auto_id="act_%s"),
-        }
+    if context["manage"]:
+        context |= _manager_forms(meeting)
     if "meetings.upload" in allowed:
         context["material_form"] = forms.MaterialForm()
     return render(request, "meetings/meeting_detail.html", context)
+
+
+def _manager_forms(meeting: Meeting) -> dict[str, Any]:
+    """The forms a chair or secretary works the meeting with, with distinct ids."""
+    company = meeting.company
+    moved = {
+        "date": meeting.day,
+        "starts": meeting.local_start.time(),
+        "ends": meeting.local_end.time(),
+    }
+    return {
+        "item_form": forms.AgendaItemForm(company=company, auto_id="item_%s"),
+        "attendance_form": forms.AttendanceForm(company=company, auto_id="att_%s"),
+        "session_form": forms.SessionForm(company=company, auto_id="ses_%s"),
+        "motion_form": forms.MotionForm(
+            company=company, meeting=meeting, auto_id="mot_%s"
+        ),
+        "vote_form": forms.VoteForm(company=company),
+        "members": services.members_on(company, meeting.day),
+        "reschedule_form": forms.RescheduleForm(auto_id="move_%s", initial=moved),
+        "action_form": forms.ActionItemForm(company=company, auto_id="act_%s"),
+    }
 
 
 @require_POST
@@ -259,6 +241,20 @@ def material(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
 
 @require_POST
 @login_required
+def conflict(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    item = queries.get_item_for(request.user, pk, "meetings.manage")
+    form = forms.ConflictForm(request.POST, company=item.meeting.company)
+    _apply(
+        request,
+        form,
+        lambda d: services.declare_conflict(item, actor=request.user, **d),
+        "Conflict declared: the item is hidden from them and they are recused from its motions.",
+    )
+    return redirect("meetings:detail", item.meeting_id)
+
+
+@require_POST
+@login_required
 def attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = queries.get_meeting_for(request.user, pk, "meetings.manage")
     form = forms.AttendanceForm(request.POST, company=meeting.company)
@@ -331,10 +327,11 @@ def recuse(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def close_vote(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = queries.get_motion_for(request.user, pk, "meetings.manage")
+    form = forms.CloseVoteForm(request.POST)
     if _apply(
         request,
-        Form({}),
-        lambda _d: services.close_vote(found, actor=request.user),
+        form,
+        lambda d: services.close_vote(found, actor=request.user, at=d["at"]),
         "Vote closed.",
     ):
         found.refresh_from_db()
@@ -544,8 +541,9 @@ def consents(request: AuthenticatedHttpRequest) -> HttpResponse:
             "Consent circulated.",
         ):
             return redirect("meetings:consents")
+    today, terms = access.company_today(company), services.roster(company)
     rows = [
-        (c, services.consent_result(c, as_of=access.company_today(company)))
+        (c, services.consent_result(c, as_of=today, terms=terms))
         for c in queries.consents(company)
     ]
     return render(

@@ -10,6 +10,7 @@ from oversight.meetings.models.delivery import (
 from oversight.meetings.models.meetings import (
     AgendaItem,
     Attendance,
+    Conflict,
     ExecutiveSession,
     Material,
     Meeting,
@@ -36,6 +37,7 @@ __all__ = [
     "BoardBook",
     "BoardReport",
     "CalendarFeed",
+    "Conflict",
     "ConsentSignature",
     "ExecutiveSession",
     "Material",

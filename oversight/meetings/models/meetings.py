@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import ClassVar
 
 from django.db import models
@@ -141,6 +141,32 @@ class AgendaItem(models.Model):
         return [o.strip() for o in self.obligation_ids.split(",") if o.strip()]
 
 
+class Conflict(models.Model):
+    """A member's declared conflict with an agenda item.
+
+    The item is hidden from them (their board book included) and they are recused from
+    every motion on it, with this reason.
+    """
+
+    item = models.ForeignKey(
+        AgendaItem, on_delete=models.CASCADE, related_name="conflicts"
+    )
+    member = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=300)
+    declared_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    declared_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["item", "member"], name="%(app_label)s_%(class)s_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.reason}"
+
+
 class Material(models.Model):
     """One version of a document attached to an agenda item."""
 
@@ -217,6 +243,13 @@ class Attendance(models.Model):
     @property
     def present(self) -> bool:
         return self.status in {self.Status.IN_PERSON, self.Status.REMOTE}
+
+    def present_at(self, moment: time | None) -> bool:
+        """Present at ``moment`` (local time): arrived by then and not yet left."""
+        if moment is None or not self.present:
+            return self.present
+        arrived = self.arrived_at is None or self.arrived_at <= moment
+        return arrived and (self.departed_at is None or moment < self.departed_at)
 
 
 class ExecutiveSession(models.Model):

@@ -49,6 +49,11 @@ class Motion(models.Model):
     reason = models.TextField(blank=True)
     rule = models.CharField(max_length=200, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    voted_at = models.TimeField(
+        null=True,
+        blank=True,
+        help_text="Local time of the vote; the quorum counts who was there then.",
+    )
     resolution_number = models.CharField(max_length=20, blank=True)
 
     class Meta:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, time
 from fractions import Fraction
 
 from django.core.exceptions import ValidationError
@@ -68,11 +68,13 @@ def rules_for(company: Company) -> tuple[voting.QuorumRule, voting.OutcomeRule, 
     return quorum, voting.OutcomeRule(row.outcome_rule), row.second_required
 
 
-def present_labels(meeting: Meeting) -> frozenset[str]:
+def present_labels(meeting: Meeting, at: time | None = None) -> frozenset[str]:
+    """The members recorded present; at ``at`` (local time), only those who had arrived
+    and not yet left."""
     return frozenset(
         member_label(a.user)
         for a in meeting.attendance.select_related("user")
-        if a.user is not None and a.present
+        if a.user is not None and a.present and a.present_at(at)
     )
 
 

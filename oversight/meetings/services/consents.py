@@ -16,6 +16,7 @@ from oversight.meetings.models import (
 from oversight.meetings.services.common import member_label, members_on, refuse, roster
 from oversight.meetings.services.votes import _next_resolution_number
 from oversight.rules.meetings import consent as consent_rules
+from oversight.rules.meetings.roster import Term
 
 
 @transaction.atomic
@@ -48,16 +49,17 @@ def circulate_consent(
 
 
 def consent_result(
-    consent: WrittenConsent, *, as_of: date
+    consent: WrittenConsent, *, as_of: date, terms: tuple[Term, ...] | None = None
 ) -> consent_rules.ConsentResult:
+    """Where the consent stands (AC-MTG-13); pass ``terms`` to reuse one roster for many."""
     return consent_rules.check_written_consent(
         consent_rules.WrittenConsent(
             f"meetings.writtenconsent:{consent.pk}", consent.text, consent.circulated_on
         ),
-        roster(consent.company),
+        roster(consent.company) if terms is None else terms,
         [
             consent_rules.Signature(member_label(s.member), s.signed_on)
-            for s in consent.signatures.select_related("member")
+            for s in consent.signatures.all()
         ],
         as_of=as_of,
     )

@@ -22,6 +22,7 @@ from oversight.meetings.models import (
     Motion,
 )
 from oversight.meetings.services.common import members_on, refuse, sha256_of
+from oversight.meetings.services.delivery import books_stale
 
 
 def draft_text(meeting: Meeting) -> str:
@@ -124,7 +125,20 @@ def edit_minutes(minutes: Minutes, *, actor: User, body: str) -> Minutes:
         target=minutes,
         data={"sha256": sha256_of(body)},
     )
+    if minutes.status == Minutes.Status.CIRCULATED:
+        _later_books_stale(minutes)
     return minutes
+
+
+def _later_books_stale(minutes: Minutes) -> None:
+    """Circulated minutes go into the books of the later meetings that may approve them."""
+    later = Meeting.objects.filter(
+        company=minutes.meeting.company,
+        starts_at__gt=minutes.meeting.starts_at,
+        status=Meeting.Status.PLANNED,
+    )
+    for meeting in later:
+        books_stale(meeting)
 
 
 @transaction.atomic
@@ -146,6 +160,7 @@ def circulate_minutes(minutes: Minutes, *, actor: User, notify: bool = True) -> 
         target=minutes,
         data={"sha256": sha256_of(minutes.body)},
     )
+    _later_books_stale(minutes)
     recipients = [m.email for m in members_on(meeting.company, meeting.day)]
     subject = f"Draft minutes of {meeting.title} for approval"
     if not notify:
@@ -187,7 +202,7 @@ def _approve_minutes(minutes: Minutes, *, motion: Motion, actor: User) -> None:
 
 
 def minutes_pdf(minutes: Minutes) -> bytes:
-    """The approved minutes as a PDF, with their hash in the footer."""
+    """The minutes as a PDF, with the SHA-256 of their text in the footer."""
     from reportlab.lib.pagesizes import LETTER
     from reportlab.lib.utils import simpleSplit
     from reportlab.pdfgen.canvas import Canvas

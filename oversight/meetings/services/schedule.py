@@ -21,12 +21,14 @@ from oversight.meetings.filings import standard_filings
 from oversight.meetings.models import (
     AgendaItem,
     Attendance,
+    Conflict,
     ExecutiveSession,
     Material,
     Meeting,
 )
 from oversight.meetings.services.common import (
     attendee_emails,
+    member_label,
     members_on,
     present_labels,
     refuse,
@@ -451,3 +453,36 @@ def add_proposed_items(meeting: Meeting, *, actor: User) -> list[AgendaItem]:
     if not added:
         raise refuse("The agenda already has every proposed item.")
     return added
+
+
+@transaction.atomic
+def declare_conflict(
+    item: AgendaItem, *, actor: User, member: User, reason: str
+) -> Conflict:
+    """A member's conflict with an item: hidden from them, recused from its motions."""
+    meeting = item.meeting
+    require_open(meeting)
+    if not reason.strip():
+        raise refuse("Give the reason for the conflict.")
+    if member not in members_on(meeting.company, meeting.day):
+        raise refuse(
+            f"{member_label(member)} is not a member of the committee on "
+            f"{meeting.day.isoformat()}; only members declare conflicts here."
+        )
+    if item.conflicts.filter(member=member).exists():
+        raise refuse(
+            f"{member_label(member)} has already declared a conflict with this item."
+        )
+    conflict = Conflict.objects.create(
+        item=item, member=member, reason=reason.strip(), declared_by=actor
+    )
+    item.hidden_from.add(member)
+    record(
+        "meetings.conflict_declared",
+        actor=actor,
+        company=meeting.company,
+        target=conflict,
+        data={"item": item.pk, "member": member.email, "reason": conflict.reason},
+    )
+    books_stale(meeting)
+    return conflict

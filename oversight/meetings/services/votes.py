@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from fractions import Fraction
 
 from django.db import transaction
@@ -70,6 +71,14 @@ def put_motion(
         raise refuse(
             "; ".join(r.message for r in refusals).capitalize() + ".", "second"
         )
+    conflicts = list(item.conflicts.select_related("member")) if item else []
+    for conflict in conflicts:
+        if conflict.member in (moved_by, seconded_by):
+            raise refuse(
+                f"{member_label(conflict.member)} declared a conflict with this item "
+                "and cannot move or second a motion on it.",
+                "conflict",
+            )
     motion = Motion.objects.create(
         meeting=meeting,
         item=item,
@@ -88,8 +97,15 @@ def put_motion(
             "text": text,
             "moved_by": moved_by.email,
             "seconded_by": seconded_by.email if seconded_by else None,
+            "recused": [c.member.email for c in conflicts],
         },
     )
+    for conflict in conflicts:
+        Recusal.objects.create(
+            motion=motion,
+            member=conflict.member,
+            reason=f"Declared conflict: {conflict.reason}",
+        )
     return motion
 
 
@@ -171,8 +187,9 @@ def record_vote(motion: Motion, *, actor: User, member: User, choice: str) -> Vo
     return vote
 
 
-def tally(motion: Motion) -> voting.MotionResult:
-    """The outcome the rules give the motion now, from the record."""
+def tally(motion: Motion, at: time | None = None) -> voting.MotionResult:
+    """The outcome the rules give the motion from the record, with the members present
+    at ``at`` (the local time of the vote) when given."""
     meeting = motion.meeting
     quorum, rule, second_required = rules_for(meeting.company)
     return voting.decide_motion(
@@ -186,7 +203,7 @@ def tally(motion: Motion) -> voting.MotionResult:
             else None,
         ),
         roster(meeting.company),
-        present=present_labels(meeting),
+        present=present_labels(meeting, at),
         ballots=[
             voting.Ballot(member_label(v.member), voting.Choice(v.choice))
             for v in motion.votes.select_related("member")
@@ -217,8 +234,11 @@ def _next_resolution_number(company: Company, year: int) -> str:
 
 
 @transaction.atomic
-def close_vote(motion: Motion, *, actor: User) -> Motion:
+def close_vote(motion: Motion, *, actor: User, at: time | None = None) -> Motion:
     """Close the vote and decide the motion by the rules; refused without a quorum.
+
+    ``at`` is the local time of the vote: the quorum and the votes then count only the
+    members who had arrived and not yet left (AC-MTG-06, computed at each vote).
 
     A carried motion becomes a resolution with a number; a carried motion to approve
     minutes approves and freezes them.
@@ -229,7 +249,7 @@ def close_vote(motion: Motion, *, actor: User) -> Motion:
         .get(pk=motion.pk)
     )
     _require_open_motion(motion)
-    result = tally(motion)
+    result = tally(motion, at)
     if result.outcome is voting.Outcome.REFUSED:
         raise refuse(result.message, "refused")
     if result.outcome is voting.Outcome.NO_QUORUM:
@@ -238,6 +258,7 @@ def close_vote(motion: Motion, *, actor: User) -> Motion:
     motion.reason = result.message
     motion.rule = f"{result.rule_id}: {result.rule.describe()}; quorum {rules_for(motion.meeting.company)[0].describe()}"
     motion.decided_at = timezone.now()
+    motion.voted_at = at
     if result.carried:
         motion.resolution_number = _next_resolution_number(
             motion.meeting.company, motion.meeting.day.year

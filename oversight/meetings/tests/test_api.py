@@ -168,3 +168,66 @@ def test_bad_time_zone_and_year_are_clear_400s(bearer):
         == 400
     )
     assert client.get("/api/v1/meetings/999999", **bearer("ben")).status_code == 404
+
+
+def test_attendance_sessions_and_minutes_endpoints(motion, bearer, personas):
+    client = Client()
+    meeting = motion.meeting
+    url = f"/api/v1/meetings/{meeting.pk}/attendance"
+    body = {"member_email": "dev@oss.example", "status": "remote"}
+    assert client.post(url, body, content_type="application/json").status_code == 401
+    assert (
+        client.post(
+            url, body, content_type="application/json", **bearer("ben")
+        ).status_code
+        == 403
+    )
+    fay = bearer("fay")
+    before = LedgerEvent.objects.count()
+    assert client.post(url, body, content_type="application/json", **fay).json() == {
+        "name": "Dev Auditwright",
+        "status": "remote",
+    }
+    assert LedgerEvent.objects.count() == before + 1
+    assert (
+        client.post(
+            url,
+            {"member_email": "nobody@oss.example", "status": "remote"},
+            content_type="application/json",
+            **bearer("fay"),
+        ).status_code
+        == 400
+    )
+    assert (
+        client.post(
+            url,
+            {"guest_name": "Counsel", "status": "maybe"},
+            content_type="application/json",
+            **bearer("fay"),
+        ).status_code
+        == 400
+    )
+    assert client.post(
+        url, {"status": "remote"}, content_type="application/json", **bearer("fay")
+    ).json() == {"detail": "Name the person attending."}
+    services.record_session(
+        meeting,
+        actor=personas["fay"],
+        counterpart="auditor",
+        attendees=[personas["dev"]],
+        private_notes="Candid",
+    )
+    sessions_url = f"/api/v1/meetings/{meeting.pk}/sessions"
+    assert (
+        client.get(sessions_url, **bearer("ben")).json()[0]["private_notes"] == "Candid"
+    )
+    assert client.get(sessions_url, **bearer("cleo")).json()[0]["private_notes"] is None
+    assert client.get(sessions_url, **bearer("hal")).status_code == 403
+    minutes_url = f"/api/v1/meetings/{meeting.pk}/minutes"
+    assert client.get(minutes_url, **bearer("ben")).status_code == 404
+    services.mark_held(meeting, actor=personas["fay"])
+    services.draft_minutes(meeting, actor=personas["fay"])
+    got = client.get(minutes_url, **bearer("ben")).json()
+    assert got["status"] == "draft"
+    assert "An executive session was held (auditor)." in got["body"]
+    assert client.get(minutes_url, **bearer("hal")).status_code == 403

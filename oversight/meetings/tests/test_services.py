@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 import time_machine
@@ -795,3 +795,112 @@ def test_a_book_whose_materials_changed_while_building_is_left_for_the_rebuild(
     assert book.status == BoardBook.Status.BUILDING
     assert not book.file
     tasks.build_book.call(999999)  # a book deleted meanwhile is ignored
+
+
+def test_a_declared_conflict_hides_the_item_and_recuses_from_its_motions(
+    quorate, personas, company, django_capture_on_commit_callbacks
+):
+    fay, ada, ben = personas["fay"], personas["ada"], personas["ben"]
+    VotingRules.objects.create(company=company, second_required=False)
+    item = services.add_agenda_item(quorate, actor=fay, title="Vendor contract")
+    with pytest.raises(
+        ValidationError,
+        match="Cleo Finance is not a member of the committee on 2026-03-12",
+    ):
+        services.declare_conflict(item, actor=fay, member=personas["cleo"], reason="x")
+    services.declare_conflict(
+        item, actor=fay, member=ben, reason="Director of the vendor"
+    )
+    with pytest.raises(ValidationError, match="already declared"):
+        services.declare_conflict(item, actor=fay, member=ben, reason="again")
+    with pytest.raises(
+        ValidationError,
+        match="Ben Member declared a conflict with this item and cannot move",
+    ):
+        services.put_motion(
+            quorate, actor=fay, text="Approve.", moved_by=ben, item=item
+        )
+    motion = services.put_motion(
+        quorate, actor=fay, text="Approve the contract.", moved_by=ada, item=item
+    )
+    assert [r.reason for r in motion.recusals.all()] == [
+        "Declared conflict: Director of the vendor"
+    ]
+    with pytest.raises(ValidationError, match="recused from this motion"):
+        services.record_vote(motion, actor=fay, member=ben, choice="for")
+    services.record_vote(motion, actor=fay, member=ada, choice="for")
+    services.close_vote(motion, actor=fay)
+    motion.refresh_from_db()
+    assert (
+        "recused: Ben Member (Declared conflict: Director of the vendor)"
+        in motion.reason
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_book(quorate, actor=ben)
+    assert "Vendor contract" not in "".join(
+        p.extract_text()
+        for p in PdfReader(BoardBook.objects.get().file.open("rb")).pages
+    )
+
+
+def test_minutes_awaiting_approval_are_in_the_members_next_board_book(
+    meeting, personas, company, django_capture_on_commit_callbacks
+):
+    minutes = held_with_minutes(personas, meeting)
+    services.circulate_minutes(minutes, actor=personas["fay"])
+    later = schedule(company, personas["fay"], at(2026, 5, 7))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_book(later, actor=personas["ben"])
+        services.request_book(later, actor=personas["cleo"])
+    books = {
+        b.recipient.email: b for b in BoardBook.objects.select_related("recipient")
+    }
+    member = "".join(
+        p.extract_text()
+        for p in PdfReader(books["ben@oss.example"].file.open("rb")).pages
+    )
+    assert "Minutes of Regular meeting, for approval" in member
+    assert "Ada Chairwell: present in person" in member
+    cfo = "".join(
+        p.extract_text()
+        for p in PdfReader(books["cleo@oss.example"].file.open("rb")).pages
+    )
+    assert "for approval" not in cfo
+
+
+@pytest.mark.parametrize(
+    ("arrived", "departed", "at", "outcome"),
+    [
+        (None, None, None, "carried"),
+        (None, time(10, 0), time(9, 59), "carried"),
+        (None, time(10, 0), time(10, 0), "no_quorum"),
+        (time(9, 30), None, time(9, 29), "no_quorum"),
+        (time(9, 30), None, time(9, 30), "carried"),
+        (None, time(10, 0), None, "carried"),
+    ],
+)
+def test_quorum_is_counted_at_the_time_of_the_vote(
+    quorate, personas, arrived, departed, at, outcome
+):
+    fay, ada, ben = personas["fay"], personas["ada"], personas["ben"]
+    services.record_attendance(
+        quorate,
+        actor=fay,
+        user=ben,
+        status="remote",
+        arrived_at=arrived,
+        departed_at=departed,
+    )
+    motion = services.put_motion(
+        quorate, actor=fay, text="Adopt.", moved_by=ada, seconded_by=ben
+    )
+    services.record_vote(motion, actor=fay, member=ada, choice="for")
+    if outcome == "no_quorum":
+        with pytest.raises(
+            ValidationError, match="No quorum: 1 of 2 members present; quorum is 2"
+        ):
+            services.close_vote(motion, actor=fay, at=at)
+    else:
+        services.close_vote(motion, actor=fay, at=at)
+        motion.refresh_from_db()
+        assert (motion.outcome, motion.voted_at) == (outcome, at)

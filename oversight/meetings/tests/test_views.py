@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import date
+from datetime import time as clock
 from typing import Any
 
 import pytest
@@ -31,6 +32,7 @@ from oversight.meetings.models import (
     Motion,
     VotingRules,
 )
+from oversight.meetings.tasks import build_book
 from oversight.meetings.tests.conftest import at, attend, schedule
 from oversight.meetings.tests.test_boardbook import pdf
 
@@ -38,7 +40,7 @@ pytestmark = pytest.mark.django_db
 
 
 @dataclass
-class World:
+class World:  # the record every matrix row acts on
     held: Meeting
     planned: Meeting
     minutes: Minutes
@@ -100,7 +102,14 @@ def world(company, personas) -> World:
         company, actor=fay, text="Engage an advisor.", circulated_on=date(2026, 5, 1)
     )
     earliest.refresh_from_db()
-    ids = {"item": item.pk, "material": material.pk, "consent": consent.pk}
+    book = BoardBook.objects.create(meeting=planned, recipient=ben)
+    build_book.call(book.pk)
+    ids = {
+        "item": item.pk,
+        "material": material.pk,
+        "consent": consent.pk,
+        "first": first.pk,
+    }
     return World(
         held,
         planned,
@@ -131,6 +140,7 @@ PAGES = [
     ("meetings:minutes-pdf", lambda w: [w.approved.pk], "ben", "hal", False),
     ("meetings:report", lambda w: [w.report.pk], "hal", "cleo", False),
     ("meetings:material", lambda w: [w.ids["material"]], "cleo", "hal", False),
+    ("meetings:book-download", lambda w: [w.planned.pk], "ben", "hal", False),
 ]
 
 
@@ -165,12 +175,16 @@ POSTS = [
      lambda w: Meeting.objects.get(pk=w.planned.pk).day == date(2026, 5, 8)),
     ("meetings:status", lambda w: [w.planned.pk, "held"], lambda w: {}, "fay", "ben", False,
      lambda w: Meeting.objects.get(pk=w.planned.pk).status == "held"),
+    ("meetings:status", lambda w: [w.ids["first"], "draft-report"], lambda w: {}, "fay", "ben", False,
+     lambda w: BoardReport.objects.filter(meeting_id=w.ids["first"]).exists()),
     ("meetings:status", lambda w: [w.planned.pk, "cancel"], lambda w: {}, "ada", "cleo", False,
      lambda w: Meeting.objects.get(pk=w.planned.pk).status == "cancelled"),
     ("meetings:add-item", lambda w: [w.planned.pk], lambda w: {"title": "Auditor communications", "item_type": "auditor_communications", "visibility": "attendees"}, "fay", "ben", False,
      lambda w: w.planned.items.filter(title="Auditor communications").exists()),
     ("meetings:upload", lambda w: [w.ids["item"]], lambda w: {"file": SimpleUploadedFile("plan.pdf", pdf("Plan", 1))}, "cleo", "hal", False,
      lambda w: w.planned.items.get().materials.filter(name="plan.pdf").exists()),
+    ("meetings:conflict", lambda w: [w.ids["item"]], lambda w: {"member": w.people["ben"].pk, "reason": "Interested"}, "fay", "ben", False,
+     lambda w: w.planned.items.get().conflicts.filter(member=w.people["ben"]).exists()),
     ("meetings:attendance", lambda w: [w.planned.pk], lambda w: {"user": w.people["dev"].pk, "status": "remote"}, "fay", "ben", False,
      lambda w: w.planned.attendance.filter(user=w.people["dev"], status="remote").exists()),
     ("meetings:session", lambda w: [w.planned.pk], lambda w: {"counterpart": "auditor", "attendees": [w.people["dev"].pk], "private_notes": "fine"}, "fay", "ben", False,
@@ -330,7 +344,7 @@ def test_book_download_after_build(
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert (
-        client_for("ben")
+        client_for("ada")
         .get(reverse("meetings:book-download", args=[world.planned.pk]))
         .status_code
         == 404
@@ -408,3 +422,70 @@ def test_dashboard_panel_shows_the_next_meeting_to_attendees_only(world, client_
             "May meeting"
             not in client_for("hal").get(reverse("dashboard")).content.decode()
         )
+
+
+def test_consent_list_query_count_does_not_grow(
+    world, client_for, django_assert_max_num_queries
+):
+    client = client_for("ben")
+    services.sign_consent(
+        world.held.company.written_consents.get(),
+        actor=world.people["ada"],
+        on=date(2026, 5, 2),
+    )
+    client.get(reverse("meetings:consents"))
+    with django_assert_max_num_queries(40) as first:
+        client.get(reverse("meetings:consents"))
+    for n in range(5):
+        consent = services.circulate_consent(
+            world.held.company,
+            actor=world.people["fay"],
+            text=f"Resolution {n}.",
+            circulated_on=date(2026, 5, 1),
+        )
+        services.sign_consent(consent, actor=world.people["ada"], on=date(2026, 5, 2))
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        assert b"Resolution 4." in client.get(reverse("meetings:consents")).content
+
+
+def test_resolutions_list_query_count(world, client_for, django_assert_max_num_queries):
+    client = client_for("hal")
+    with django_assert_max_num_queries(15):
+        page = client.get(reverse("meetings:resolutions"))
+    assert b"R-2026-001" in page.content
+
+
+def test_closing_a_vote_after_a_member_left_says_no_quorum(world, client_for):
+    services.record_attendance(
+        world.planned,
+        actor=world.people["fay"],
+        user=world.people["ben"],
+        status="in_person",
+        departed_at=clock(10, 0),
+    )
+    services.record_vote(
+        world.open_motion,
+        actor=world.people["fay"],
+        member=world.people["ada"],
+        choice="for",
+    )
+    client = client_for("fay")
+    response = client.post(
+        reverse("meetings:close-vote", args=[world.open_motion.pk]),
+        {"at": "10:15"},
+        follow=True,
+    )
+    assert b"No quorum: 1 of 2 members present; quorum is 2" in response.content
+    assert Motion.objects.get(pk=world.open_motion.pk).outcome == "open"
+    response = client.post(
+        reverse("meetings:close-vote", args=[world.motion.pk]),
+        {"at": "10:15"},
+        follow=True,
+    )
+    assert b"Ben Member is not recorded as present and cannot vote" in response.content
+    response = client.post(
+        reverse("meetings:close-vote", args=[world.motion.pk]),
+        {"at": "09:45"},
+        follow=True,
+    )
+    assert Motion.objects.get(pk=world.motion.pk).outcome == "carried"

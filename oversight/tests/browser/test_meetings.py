@@ -122,3 +122,23 @@ def test_schedule_agenda_attendance_vote_session_and_minutes_approved_next_time(
     assert "An executive session was held (auditor)." in page.content()
     assert "No disagreements with management." not in page.content()
     _accessible(page)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/meetings/",
+        "/meetings/schedule/",
+        "/meetings/annual/",
+        "/meetings/consents/",
+        "/meetings/resolutions/",
+        "/meetings/voting-rules/",
+        "/meetings/feed/",
+    ],
+)
+def test_meetings_pages_are_accessible(live_server, page, personas, path) -> None:
+    sign_in(page, live_server.url, personas["ada"])
+    page.wait_for_url(live_server.url + "/")
+    page.goto(live_server.url + path)
+    assert page.locator("h1").count() == 1
+    _accessible(page)
