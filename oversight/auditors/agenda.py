@@ -42,18 +42,22 @@ def meeting_dates(company: Company) -> tuple[date, ...]:
 
 
 def next_meeting(company: Company, after: date) -> Any | None:
-    """The first planned meeting strictly after ``after``, if the meetings app has one."""
+    """The meeting after ``after`` whose agenda takes the report, if it is still planned.
+
+    The report belongs to the first meeting after the approval; once that meeting has been
+    held, its agenda is history and the report is only listed (and flagged as late).
+    """
     found = _meetings()
     if found is None:
         return None
     _, meeting = found
-    return (
-        meeting.objects.filter(
-            company=company, status="planned", starts_at__date__gt=after
-        )
+    first = (
+        meeting.objects.filter(company=company, starts_at__date__gt=after)
+        .exclude(status="cancelled")
         .order_by("starts_at")
         .first()
     )
+    return first if first is not None and first.status == "planned" else None
 
 
 def propose_report(company: Company, *, actor: User, after: date, title: str) -> str:

@@ -139,3 +139,39 @@ def test_a_meeting_that_refuses_the_item_leaves_it_listed(
         company, actor=personas["ada"], after=date(2026, 3, 4), title="x"
     )
     assert where == "listed for the next meeting"
+
+
+def test_with_the_meetings_register_the_report_joins_its_agenda(company, personas):
+    """Runs once the meetings app is merged (it provides ``schedule_meeting``)."""
+    meetings = pytest.importorskip("oversight.meetings.services")
+    if not hasattr(meetings, "schedule_meeting"):
+        pytest.skip("the meetings register is not installed in this branch")
+    reg = build_register(company, personas)
+    meeting = meetings.schedule_meeting(
+        company,
+        actor=personas["fay"],
+        title="Q2 committee meeting",
+        starts_at=datetime(2026, 5, 12, 16, tzinfo=UTC),
+        ends_at=datetime(2026, 5, 12, 18, tzinfo=UTC),
+        time_zone="America/Los_Angeles",
+        place="Board room",
+    )
+    row = services.submit_request(
+        reg.engagement, actor=personas["cleo"], **request_fields()
+    )
+    services.approve_request(
+        row, actor=personas["ada"], kind="delegate", approved_on=date(2026, 3, 4)
+    )
+    titles = [item.title for item in meeting.items.all()]
+    assert any(t.startswith("Approved by Ada Chairwell as delegate") for t in titles)
+    assert date(2026, 5, 12) in agenda.meeting_dates(company)
+
+
+def test_a_report_whose_meeting_was_already_held_is_only_listed(
+    company, personas, fake_meetings
+):
+    where = agenda.propose_report(
+        company, actor=personas["ada"], after=date(2026, 1, 5), title="x"
+    )
+    assert where == "listed for the next meeting"
+    assert fake_meetings == []
