@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django import forms as djforms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -357,6 +359,32 @@ def de_minimis(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "auditors/form_page.html",
         {"form": form, "title": "De minimis approval (AC-PRE-03)"},
         status=status,
+    )
+
+
+@login_required
+def letter(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    engagement = queries.get_engagement_for(request.user, pk)
+    if not engagement.letter:
+        raise Http404("No engagement letter on file.")
+    return _download(engagement.letter)
+
+
+@login_required
+def document(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    row = queries.get_communication_for(request.user, pk, "auditors.view_engagement")
+    if not row.document:
+        raise Http404("No document on file.")
+    return _download(row.document)
+
+
+def _download(field: FieldFile) -> FileResponse:
+    """A stored PDF, only through an access-checked view (media is never served directly)."""
+    return FileResponse(
+        field.open("rb"),
+        as_attachment=True,
+        filename=Path(field.name or "document.pdf").name,
+        content_type="application/pdf",
     )
 
 
