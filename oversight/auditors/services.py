@@ -641,6 +641,25 @@ def policy_hash(policy: m.Policy) -> str:
 
 
 @transaction.atomic
+def adopt_policy_by_motion(policy: m.Policy, *, actor: User, motion: int) -> m.Policy:
+    """Adopt the policy by a motion the committee carried in the meetings register."""
+    found = next(
+        (c for c in agenda.carried_motions(policy.company) if c.pk == motion), None
+    )
+    if found is None:
+        raise ValidationError("Choose a motion the committee carried.")
+    return adopt_policy(
+        policy,
+        actor=actor,
+        adopted_on=found.day,
+        adopted_at=found.meeting,
+        votes_for=found.votes_for,
+        votes_against=found.votes_against,
+        abstentions=found.abstentions,
+    )
+
+
+@transaction.atomic
 def adopt_policy(
     policy: m.Policy,
     *,

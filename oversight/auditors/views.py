@@ -421,7 +421,7 @@ def _policy_page(
         "policy": policy,
         "items": policy.items.all(),
         "item_form": f.PolicyItemForm(initial={"term_months": 12}),
-        "adopt_form": f.AdoptForm(),
+        "adopt_form": f.AdoptForm(company=policy.company),
         "can": _can(request),
     } | bound
     return render(request, "auditors/policy_detail.html", context, status=status)
@@ -444,12 +444,23 @@ def policy_item_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _policy_page(request, policy, 400, item_form=form)
 
 
+def _adopt(
+    request: AuthenticatedHttpRequest, policy: m.Policy, data: dict[str, Any]
+) -> m.Policy:
+    motion = data.pop("motion", None)
+    if motion:
+        return services.adopt_policy_by_motion(
+            policy, actor=request.user, motion=motion
+        )
+    return services.adopt_policy(policy, actor=request.user, **data)
+
+
 @require_POST
 @login_required
 def policy_adopt(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     policy = queries.get_policy_for(request.user, pk, "auditors.adopt_policy")
-    form = f.AdoptForm(request.POST)
-    if _run(form, lambda d: services.adopt_policy(policy, actor=request.user, **d)):
+    form = f.AdoptForm(request.POST, company=policy.company)
+    if _run(form, lambda d: _adopt(request, policy, d)):
         messages.success(request, f"Policy version {policy.version} adopted.")
         return redirect("auditors:policy", policy.pk)
     return _policy_page(request, policy, 400, adopt_form=form)
