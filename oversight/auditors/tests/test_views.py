@@ -784,3 +784,35 @@ def test_a_document_must_be_a_pdf(world, personas):
             received_on=date(2026, 4, 1),
             document=SimpleUploadedFile("qc.pdf", b"<html>not a pdf</html>"),
         )
+
+
+def test_de_minimis_approval_page_permissions_and_effect(world, personas, client_for):
+    reg = world["reg"]
+    services.record_fee(
+        reg.engagement,
+        actor=personas["cleo"],
+        category="audit",
+        amount=D("1150000"),
+        description="FY2026 audit",
+        approval=reg.engagement.approvals.get(),
+    )
+    url = reverse("auditors:de-minimis", args=[reg.engagement.pk])
+    data = {
+        "description": "Research tool found unapproved",
+        "category": "all_other",
+        "amount": "1000",
+        "not_recognised_at_engagement": "on",
+        "brought_to_committee_on": "2026-09-01",
+        "approved_on": "2026-09-08",
+        "meeting": "Q3 meeting",
+    }
+    assert Client().post(url, data).status_code == 302
+    assert client_for("eve").post(url, data).status_code == 404
+    assert client_for("cleo").post(url, data).status_code == 403
+    before = LedgerEvent.objects.count()
+    assert client_for("ada").post(url, data).status_code == 302
+    assert LedgerEvent.objects.count() == before + 1
+    assert m.Approval.objects.filter(kind="de_minimis").count() == 1
+    refused = client_for("ada").post(url, {**data, "not_recognised_at_engagement": ""})
+    assert refused.status_code == 400
+    assert "recognised" in refused.content.decode()
