@@ -316,17 +316,6 @@ def _current_year(
         approved_on=m2,
         meeting=f"Committee meeting of {m2:%d %B %Y}",
     )
-    reported = list(
-        m.Approval.objects.filter(
-            company=company, reported_on__isnull=True, kind__in=["policy", "delegate"]
-        )
-    )
-    services.mark_reported(
-        reported,
-        actor=fay,
-        reported_on=m1,
-        reported_at=f"Committee meeting of {m1:%d %B %Y}",
-    )
     tool = ask(
         "Subscription to the firm's accounting research tool",
         "all_other",
@@ -405,3 +394,23 @@ def _current_year(
         team_role="",
         team_hours=600,
     )
+    _report_at_next_meetings(company, fay, today)
+
+
+def _report_at_next_meetings(company: Company, fay: User, today: date) -> None:
+    """Each general or delegate approval reported at the first meeting after it, if held."""
+    committee = convert.committee(company, on=today)
+    due: dict[date, list[m.Approval]] = {}
+    for approval in m.Approval.objects.filter(
+        company=company, reported_on__isnull=True, kind__in=["policy", "delegate"]
+    ):
+        meeting = committee.next_meeting_after(approval.approved_on)
+        if meeting is not None and meeting <= today:
+            due.setdefault(meeting, []).append(approval)
+    for day, approvals in sorted(due.items()):
+        services.mark_reported(
+            approvals,
+            actor=fay,
+            reported_on=day,
+            reported_at=f"Committee meeting of {day:%d %B %Y}",
+        )

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from oversight.accounts.models import Company, Role, User
 from oversight.accounts.queries import holders_of
+from oversight.auditors import agenda
 from oversight.auditors import models as m
 
 
@@ -199,11 +200,44 @@ class PolicyItemForm(forms.Form):
 
 
 class AdoptForm(forms.Form):
-    adopted_on = forms.DateField(widget=DATE)
-    adopted_at = forms.CharField(max_length=200, label="Meeting")
-    votes_for = forms.IntegerField(min_value=0)
-    votes_against = forms.IntegerField(min_value=0, initial=0)
-    abstentions = forms.IntegerField(min_value=0, initial=0)
+    """Adopt by a motion carried in the meetings register, or by a vote recorded here."""
+
+    motion = forms.TypedChoiceField(
+        choices=[], coerce=int, required=False, label="Motion carried at a meeting"
+    )
+    adopted_on = forms.DateField(widget=DATE, required=False)
+    adopted_at = forms.CharField(max_length=200, label="Meeting", required=False)
+    votes_for = forms.IntegerField(min_value=0, required=False)
+    votes_against = forms.IntegerField(min_value=0, initial=0, required=False)
+    abstentions = forms.IntegerField(min_value=0, initial=0, required=False)
+
+    def __init__(self, *args: Any, company: Company, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        motions = agenda.carried_motions(company)
+        field = self.fields["motion"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", "None: record the vote below")] + [
+            (c.pk, c.label) for c in motions
+        ]
+        if not motions:
+            del self.fields["motion"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("motion"):
+            return data
+        missing = [
+            name
+            for name in ("adopted_on", "adopted_at", "votes_for")
+            if data.get(name) in (None, "")
+        ]
+        if missing:
+            raise forms.ValidationError(
+                "Choose a carried motion, or give the meeting, its date and the vote."
+            )
+        data["votes_against"] = data.get("votes_against") or 0
+        data["abstentions"] = data.get("abstentions") or 0
+        return data
 
 
 class ServiceRequestForm(forms.Form):

@@ -73,6 +73,19 @@ def _amount(value: Decimal, what: str = "A fee") -> Decimal:
     return amount
 
 
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+
+
+def _pdf(document: UploadedFile[bytes], what: str) -> None:
+    """Documents are PDF files of at most 20 MB, checked by their first bytes."""
+    if document.size is not None and document.size > MAX_DOCUMENT_BYTES:
+        raise ValidationError(f"{what} is larger than 20 MB.")
+    head = document.read(5)
+    document.seek(0)
+    if head != b"%PDF-":
+        raise ValidationError(f"{what} must be a PDF file.")
+
+
 def _text(value: str, what: str, limit: int) -> str:
     value = value.strip()
     if not value:
@@ -136,6 +149,8 @@ def create_engagement(
     """
     company = firm.company
     _amount(agreed_audit_fee, "The agreed audit fee")
+    if letter is not None:
+        _pdf(letter, "The engagement letter")
     if ends_on is not None and ends_on < starts_on:
         raise ValidationError("The engagement cannot end before it starts.")
     if appointed_on > starts_on:
@@ -623,6 +638,25 @@ def policy_hash(policy: m.Policy) -> str:
         ],
     }
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+@transaction.atomic
+def adopt_policy_by_motion(policy: m.Policy, *, actor: User, motion: int) -> m.Policy:
+    """Adopt the policy by a motion the committee carried in the meetings register."""
+    found = next(
+        (c for c in agenda.carried_motions(policy.company) if c.pk == motion), None
+    )
+    if found is None:
+        raise ValidationError("Choose a motion the committee carried.")
+    return adopt_policy(
+        policy,
+        actor=actor,
+        adopted_on=found.day,
+        adopted_at=found.meeting,
+        votes_for=found.votes_for,
+        votes_against=found.votes_against,
+        abstentions=found.abstentions,
+    )
 
 
 @transaction.atomic
@@ -1121,6 +1155,8 @@ def record_communication(
         raise ValidationError(
             "Only the annual independence letter carries an affirmation."
         )
+    if document is not None:
+        _pdf(document, "The document")
     row = m.Communication.objects.create(
         company=engagement.company,
         engagement=engagement,

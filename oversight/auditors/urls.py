@@ -13,6 +13,8 @@ urlpatterns = [
     path("engagements/", views.engagement_list, name="engagements"),
     path("engagements/new/", views.engagement_create, name="engagement-create"),
     path("engagements/<int:pk>/", views.engagement_detail, name="engagement"),
+    path("engagements/<int:pk>/letter/", views.letter, name="letter"),
+    path("communications/<int:pk>/document/", views.document, name="document"),
     path("engagements/<int:pk>/ratification/", views.ratify, name="ratify"),
     path(
         "engagements/<int:pk>/completed/",

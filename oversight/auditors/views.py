@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django import forms as djforms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -360,6 +362,32 @@ def de_minimis(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+def letter(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    engagement = queries.get_engagement_for(request.user, pk)
+    if not engagement.letter:
+        raise Http404("No engagement letter on file.")
+    return _download(engagement.letter)
+
+
+@login_required
+def document(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    row = queries.get_communication_for(request.user, pk, "auditors.view_engagement")
+    if not row.document:
+        raise Http404("No document on file.")
+    return _download(row.document)
+
+
+def _download(field: FieldFile) -> FileResponse:
+    """A stored PDF, only through an access-checked view (media is never served directly)."""
+    return FileResponse(
+        field.open("rb"),
+        as_attachment=True,
+        filename=Path(field.name or "document.pdf").name,
+        content_type="application/pdf",
+    )
+
+
 # Pre-approval policy ---------------------------------------------------------------
 
 
@@ -393,7 +421,7 @@ def _policy_page(
         "policy": policy,
         "items": policy.items.all(),
         "item_form": f.PolicyItemForm(initial={"term_months": 12}),
-        "adopt_form": f.AdoptForm(),
+        "adopt_form": f.AdoptForm(company=policy.company),
         "can": _can(request),
     } | bound
     return render(request, "auditors/policy_detail.html", context, status=status)
@@ -416,12 +444,23 @@ def policy_item_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _policy_page(request, policy, 400, item_form=form)
 
 
+def _adopt(
+    request: AuthenticatedHttpRequest, policy: m.Policy, data: dict[str, Any]
+) -> m.Policy:
+    motion = data.pop("motion", None)
+    if motion:
+        return services.adopt_policy_by_motion(
+            policy, actor=request.user, motion=motion
+        )
+    return services.adopt_policy(policy, actor=request.user, **data)
+
+
 @require_POST
 @login_required
 def policy_adopt(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     policy = queries.get_policy_for(request.user, pk, "auditors.adopt_policy")
-    form = f.AdoptForm(request.POST)
-    if _run(form, lambda d: services.adopt_policy(policy, actor=request.user, **d)):
+    form = f.AdoptForm(request.POST, company=policy.company)
+    if _run(form, lambda d: _adopt(request, policy, d)):
         messages.success(request, f"Policy version {policy.version} adopted.")
         return redirect("auditors:policy", policy.pk)
     return _policy_page(request, policy, 400, adopt_form=form)

@@ -711,3 +711,108 @@ def test_pages_do_not_grow_queries_with_rows(name, world, personas, client_for):
     few = _queries(client, url)
     add(6)
     assert _queries(client, url) == few
+
+
+@pytest.fixture
+def documents(world, personas):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    reg = world["reg"]
+    letter = SimpleUploadedFile(
+        "letter.pdf", b"%PDF-1.4 engagement letter", content_type="application/pdf"
+    )
+    engagement = services.create_engagement(
+        reg.firm,
+        actor=personas["fay"],
+        fiscal_year=2027,
+        starts_on=date(2027, 1, 1),
+        ends_on=None,
+        appointed_on=date(2026, 11, 10),
+        appointed_at="Q4",
+        scope="FY2027 audit",
+        agreed_audit_fee=D("1"),
+        letter=letter,
+    )
+    doc = SimpleUploadedFile(
+        "qc.pdf", b"%PDF-1.4 qc report", content_type="application/pdf"
+    )
+    comm = services.record_communication(
+        engagement,
+        actor=personas["dev"],
+        kind="qc_report",
+        title="QC",
+        received_on=date(2027, 4, 1),
+        document=doc,
+    )
+    return {
+        "letter": reverse("auditors:letter", args=[engagement.pk]),
+        "document": reverse("auditors:document", args=[comm.pk]),
+    }
+
+
+@pytest.mark.parametrize("which", ["letter", "document"])
+@pytest.mark.parametrize(
+    ("who", "status"), [("dev", 200), ("ben", 200), ("eve", 404), ("ivy", 403)]
+)
+def test_documents_only_through_an_access_checked_download(
+    which, who, status, documents, client_for
+):
+    response = client_for(who).get(documents[which])
+    assert response.status_code == status
+    if status == 200:
+        assert response["Content-Disposition"].startswith("attachment")
+        assert b"".join(response.streaming_content).startswith(b"%PDF-1.4")  # type: ignore[attr-defined]
+
+
+def test_documents_anonymous_and_other_firm(documents, world, client_for):
+    assert Client().get(documents["letter"]).status_code == 302
+    other = reverse("auditors:letter", args=[world["other"].pk])
+    assert client_for("dev").get(other).status_code == 404
+    assert client_for("ben").get(other).status_code == 404  # no letter on file
+
+
+def test_a_document_must_be_a_pdf(world, personas):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    with pytest.raises(ValidationError, match="must be a PDF"):
+        services.record_communication(
+            world["reg"].engagement,
+            actor=personas["dev"],
+            kind="qc_report",
+            title="QC",
+            received_on=date(2026, 4, 1),
+            document=SimpleUploadedFile("qc.pdf", b"<html>not a pdf</html>"),
+        )
+
+
+def test_de_minimis_approval_page_permissions_and_effect(world, personas, client_for):
+    reg = world["reg"]
+    services.record_fee(
+        reg.engagement,
+        actor=personas["cleo"],
+        category="audit",
+        amount=D("1150000"),
+        description="FY2026 audit",
+        approval=reg.engagement.approvals.get(),
+    )
+    url = reverse("auditors:de-minimis", args=[reg.engagement.pk])
+    data = {
+        "description": "Research tool found unapproved",
+        "category": "all_other",
+        "amount": "1000",
+        "not_recognised_at_engagement": "on",
+        "brought_to_committee_on": "2026-09-01",
+        "approved_on": "2026-09-08",
+        "meeting": "Q3 meeting",
+    }
+    assert Client().post(url, data).status_code == 302
+    assert client_for("eve").post(url, data).status_code == 404
+    assert client_for("cleo").post(url, data).status_code == 403
+    before = LedgerEvent.objects.count()
+    assert client_for("ada").post(url, data).status_code == 302
+    assert LedgerEvent.objects.count() == before + 1
+    assert m.Approval.objects.filter(kind="de_minimis").count() == 1
+    refused = client_for("ada").post(url, {**data, "not_recognised_at_engagement": ""})
+    assert refused.status_code == 400
+    assert "recognised" in refused.content.decode()

@@ -115,3 +115,39 @@ def test_request_approved_by_delegate_reaches_the_next_meeting_and_the_fee_table
     screenshot(page, "auditors-dashboard")
     page.goto(f"{base}/auditors/engagements/{register.engagement.pk}/")
     _accessible(page)
+
+
+def test_every_auditor_page_passes_axe_with_the_demo_register(
+    live_server, page, personas, company
+) -> None:
+    from oversight.auditors import demo
+    from oversight.auditors import models as m
+
+    today = company_today(company)
+    demo.populate(company, personas, today=today)
+    draft = m.Policy.objects.create(
+        company=company, version=99
+    )  # an empty draft shows its forms
+    engagement = m.Engagement.objects.order_by("-fiscal_year").first()
+    request_row = m.ServiceRequest.objects.filter(status="open").first()
+    assert engagement is not None
+    assert request_row is not None
+    _sign_in(page, live_server.url, personas["ada"])
+    for path in (
+        "/auditors/",
+        f"/auditors/engagements/{engagement.pk}/",
+        f"/auditors/engagements/{engagement.pk}/evaluation/",
+        f"/auditors/engagements/{engagement.pk}/terminate/",
+        f"/auditors/engagements/{engagement.pk}/de-minimis/",
+        "/auditors/engagements/new/",
+        "/auditors/policies/",
+        f"/auditors/policies/{draft.pk}/",
+        "/auditors/requests/",
+        f"/auditors/requests/{request_row.pk}/",
+        "/auditors/next-meeting/",
+        "/auditors/hires/",
+        "/auditors/fee-table/",
+    ):
+        page.goto(live_server.url + path)
+        assert page.get_by_role("heading", level=1).count() == 1, path
+        _accessible(page)
