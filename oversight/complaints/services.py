@@ -157,7 +157,9 @@ def _seal_json(key: crypto.ReportKey, case_id: str, purpose: str, value: Any) ->
     )
 
 
-def _open_json(key: crypto.ReportKey, case_id: str, purpose: str, blob: bytes) -> Any:
+def _open_json(
+    key: crypto.ReportKey, case_id: str, purpose: str, blob: bytes | memoryview
+) -> Any:
     return json.loads(
         crypto.open_sealed(key, bytes(blob), report_id=case_id, purpose=purpose)
     )

@@ -1,3 +1,5 @@
+# mypy: disable-error-code="no-untyped-call"
+# (test helpers are untyped by the project's test override; calling them is fine)
 """Throttling, proof of work and submission nonces under a controlled clock."""
 
 from __future__ import annotations

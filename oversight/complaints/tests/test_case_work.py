@@ -1,3 +1,5 @@
+# mypy: disable-error-code="no-untyped-call"
+# (test helpers are untyped by the project's test override; calling them is fine)
 """Recipients' pages: the permission matrix, case work, retention, statistics, facts."""
 
 from __future__ import annotations
@@ -208,7 +210,9 @@ def test_the_reporter_reads_the_committees_reply(channel, personas, keys, report
         case, actor=personas["ada"], key=key, text="Who else knew?", on=TODAY
     )
     token = services.reporter_sign_in(case.company, receipt, on=TODAY, expires_at=2e9)
+    assert token is not None
     access = services.reporter_access(token, now=1e9)
+    assert access is not None
     from oversight.complaints.presenters import reporter_view
 
     assert [m["text"] for m in reporter_view(access)["messages"]] == ["Who else knew?"]

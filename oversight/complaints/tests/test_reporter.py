@@ -1,3 +1,5 @@
+# mypy: disable-error-code="no-untyped-call"
+# (test helpers are untyped by the project's test override; calling them is fine)
 """The reporter's side: file, confirm the receipt, come back, answer; and bad input."""
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from oversight.complaints import crypto
+from oversight.complaints import abuse, crypto
 from oversight.complaints.models import Case, Message, ReceiptFailures
 from oversight.complaints.tests.conftest import hidden
 
@@ -39,13 +41,15 @@ def _form(client, **extra):
 
 
 def _receipt(html):
-    return re.search(r"<strong>([0-9A-Z-]{23})</strong>", html).group(1)
+    found = re.search(r"<strong>([0-9A-Z-]{23})</strong>", html)
+    assert found is not None
+    return found.group(1)
 
 
 def test_a_reporter_files_confirms_returns_and_answers(channel, personas):
     client = reporter()
     data = _form(
-        client, files=[SimpleUploadedFile("ledger.csv", b"a,b\n1,2\n", "text/csv")]
+        client, documents=[SimpleUploadedFile("ledger.csv", b"a,b\n1,2\n", "text/csv")]
     )
     sent = client.post(reverse("report:intake", args=[SLUG]), data)
     assert sent.status_code == 200
@@ -117,7 +121,11 @@ def test_sending_the_same_form_twice_files_one_report_with_the_same_receipt(chan
         ({"nonce": "forged"}, b"had expired"),
         ({"challenge": "forged"}, b"send the form again"),
         (
-            {"files": [SimpleUploadedFile("x.exe", b"MZ", "application/x-msdownload")]},
+            {
+                "documents": [
+                    SimpleUploadedFile("x.exe", b"MZ", "application/x-msdownload")
+                ]
+            },
             b"not accepted",
         ),
     ],
@@ -137,7 +145,8 @@ def test_an_oversized_file_is_refused(channel, settings):
     settings.COMPLAINTS_MAX_FILE_BYTES = 1000
     client = reporter()
     data = _form(
-        client, files=[SimpleUploadedFile("big.pdf", b"x" * 5000, "application/pdf")]
+        client,
+        documents=[SimpleUploadedFile("big.pdf", b"x" * 5000, "application/pdf")],
     )
     response = client.post(reverse("report:intake", args=[SLUG]), data)
     assert response.status_code == 400
@@ -166,7 +175,7 @@ def test_receipt_guessing_is_throttled_per_client(channel, settings):
     guard = conf.guard()
     key = guard.client(IP)
     for _ in range(guard.policy.receipt_attempts):
-        guard.record(key, "receipt_failure")
+        guard.record(key, abuse.Event.RECEIPT_FAILURE)
     response = client.post(
         reverse("report:follow-up", args=[SLUG]), {"receipt": "x", "challenge": "y"}
     )
