@@ -55,11 +55,19 @@ class MemoryOnlyUpload(FileUploadHandler):
 
 
 def _same_origin(request: HttpRequest) -> bool:
+    """Refuse cross-site POSTs without a CSRF cookie.
+
+    ``Sec-Fetch-Site`` decides when the browser sends it. ``Origin`` is the fallback,
+    but with ``Referrer-Policy: no-referrer`` browsers send ``Origin: null`` for form
+    posts, so ``null`` (like a missing header, from old browsers) is not a refusal; the
+    SameSite=Strict cookie and the form's sealed nonce carry the protection then.
+    """
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site in {"same-origin", "none"}
     origin = request.headers.get("Origin")
     if origin is None or origin == "null":
-        # Old browsers send no Origin; the form's sealed nonce and the SameSite=Strict
-        # cookie carry the protection then.
-        return origin is None
+        return True
     return origin in {
         f"{request.scheme}://{request.get_host()}",
         *settings.CSRF_TRUSTED_ORIGINS,

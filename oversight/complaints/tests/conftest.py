@@ -24,8 +24,10 @@ def _fast_keys(settings):
     from oversight.complaints import conf
 
     conf.guard.cache_clear()
+    services._FAILURES.pending.clear()
     yield
     conf.guard.cache_clear()
+    services._FAILURES.pending.clear()
 
 
 @pytest.fixture

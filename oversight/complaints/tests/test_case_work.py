@@ -325,3 +325,41 @@ def test_facts_feed_ac_wb_01(channel, personas, keys, report):
 def test_facts_without_a_channel_say_no_procedure(db, company):
     result = check_complaint_procedures(collect_facts(company, as_of=TODAY), TODAY)
     assert result.status == RuleStatus.MISSED
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [("anon", 302), ("eve", 404), ("ivy", 403), ("cleo", 404), ("ben", 404)],
+)
+def test_actions_and_downloads_are_closed_to_everyone_without_the_key(
+    channel, personas, keys, report, client_for, who, expected
+):
+    case, _ = report(
+        concerns=[personas["ben"]],
+        files=[services.Upload("a.txt", "text/plain", b"evidence")],
+    )
+    client = Client() if who == "anon" else client_for(who)
+    file_id = case.attachments.get().id
+    before = LedgerEvent.objects.filter(chain=case.ledger_chain).count()
+    acted = client.post(reverse("complaints:act", args=[case.id]), {"action": "hold"})
+    fetched = client.get(reverse("complaints:file", args=[case.id, file_id]))
+    assert (acted.status_code, fetched.status_code) == (expected, expected)
+    case.refresh_from_db()
+    assert case.legal_hold is False
+    assert LedgerEvent.objects.filter(chain=case.ledger_chain).count() == before
+
+
+def test_a_holder_downloads_the_original_and_it_is_recorded(
+    channel, personas, keys, report, client_for
+):
+    case, _ = report(files=[services.Upload("a.txt", "text/plain", b"evidence")])
+    client = _unlocked(client_for, "ada")
+    response = client.get(
+        reverse("complaints:file", args=[case.id, case.attachments.get().id])
+    )
+    assert response.status_code == 200
+    assert response.content == b"evidence"
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    assert LedgerEvent.objects.filter(
+        chain=case.ledger_chain, action="complaints.file_viewed"
+    ).exists()
