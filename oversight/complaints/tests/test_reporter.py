@@ -244,3 +244,37 @@ def test_the_page_says_who_receives_a_report_by_role(channel):
     html = _get(reporter(), "intake")
     assert "chair and the independent members" in html
     assert "Ben Member" in html  # can be named as concerned
+
+
+def test_many_files_cannot_add_up_past_the_report_limit(channel, settings):
+    settings.COMPLAINTS_MAX_FILE_BYTES = 1000
+    settings.COMPLAINTS_MAX_REPORT_BYTES = 2500
+    client = reporter()
+    files = [
+        SimpleUploadedFile(f"f{i}.txt", b"y" * 900, "text/plain") for i in range(4)
+    ]
+    response = client.post(
+        reverse("report:intake", args=[SLUG]), _form(client, documents=files)
+    )
+    assert response.status_code == 400
+    assert b"larger than the limit" in response.content
+    assert Case.objects.count() == 0
+
+
+def test_behind_a_trusted_proxy_clients_are_told_apart_by_the_named_header(
+    channel, settings
+):
+    from django.test import RequestFactory
+
+    from oversight.complaints import conf
+    from oversight.complaints.reporter import client_key
+
+    settings.COMPLAINTS_CLIENT_ADDRESS_HEADER = "HTTP_X_REAL_IP"
+    one = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP="198.51.100.1"
+    )
+    two = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP="198.51.100.2"
+    )
+    assert client_key(one) != client_key(two)
+    assert client_key(one) == conf.guard().client("198.51.100.1")
