@@ -363,3 +363,13 @@ def test_a_holder_downloads_the_original_and_it_is_recorded(
     assert LedgerEvent.objects.filter(
         chain=case.ledger_chain, action="complaints.file_viewed"
     ).exists()
+
+
+def test_the_demo_is_idempotent_and_hides_one_case_from_ben(db, company, personas):
+    from oversight.complaints import demo, queries
+
+    demo.populate(company, personas, today=date(2026, 6, 1))
+    demo.populate(company, personas, today=date(2026, 6, 1))
+    assert Case.objects.count() == 4
+    assert queries.cases_for(personas["ada"], company).count() == 4
+    assert queries.cases_for(personas["ben"], company).count() == 3
