@@ -14,8 +14,11 @@ from django.http import Http404
 
 from oversight.accounts.models import Company, User
 from oversight.complaints import conf
-from oversight.complaints.models import Case, DeletionRecord, Status
+from oversight.complaints.models import Case, Category, DeletionRecord, Status
 from oversight.rules.complaints.statistics import (
+    AGE_BUCKETS,
+    OLDEST_BUCKET,
+    TOTAL,
     Table,
     age_bucket,
     quarter_of,
@@ -71,12 +74,8 @@ def statistics_for(user: User, company: Company, as_of: date) -> dict[str, Any]:
             ack_days.append(d.acknowledged_days)
         if d.closed_days is not None:
             close_days.append(d.closed_days)
-    from oversight.complaints.models import Category
-
     quarters = sorted({q for q, _ in by_quarter})
     statuses = [*Status.values, "deleted"]
-    from oversight.rules.complaints.statistics import AGE_BUCKETS, OLDEST_BUCKET
-
     buckets = [label for _, label in AGE_BUCKETS] + [OLDEST_BUCKET]
     tables: dict[str, Table] = {
         "quarter": suppress(by_quarter, quarters, Category.values),
@@ -94,8 +93,6 @@ def statistics_for(user: User, company: Company, as_of: date) -> dict[str, Any]:
 
 def display(table: Table) -> dict[str, Any]:
     """Rows of cells for a template, totals last; ``None`` is a suppressed value."""
-    from oversight.rules.complaints.statistics import TOTAL
-
     cols = [*table.cols, TOTAL]
     rows = [(r, [table.values[(r, c)] for c in cols]) for r in (*table.rows, TOTAL)]
     return {"cols": cols, "rows": rows}
@@ -103,8 +100,6 @@ def display(table: Table) -> dict[str, Any]:
 
 def chart(table: Table) -> list[dict[str, Any]]:
     """Bars of the quarterly totals (suppressed totals draw no bar)."""
-    from oversight.rules.complaints.statistics import TOTAL
-
     values = [(r, table.values[(r, TOTAL)]) for r in table.rows]
     top = max((v for _, v in values if v is not None), default=0) or 1
     return [

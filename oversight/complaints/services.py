@@ -488,8 +488,8 @@ def _record(
 
 @transaction.atomic
 def note_viewed(case: Case, *, actor: User, what: str = "case") -> None:
-    """Record a view, download or export in the case's chain."""
-    _record(case, f"{what}_viewed" if what != "export" else "case_exported", actor)
+    """Record a view of the case or a download of one of its files in its chain."""
+    _record(case, f"{what}_viewed", actor)
 
 
 @transaction.atomic

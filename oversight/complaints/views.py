@@ -190,8 +190,7 @@ def channel(request: AuthenticatedHttpRequest) -> HttpResponse:
     current = Channel.objects.filter(company=company).first()
     people = [
         (u.pk, u.full_name)
-        for u in holders_of(company, set(Role))
-        if RecipientKey.objects.filter(user=u).exists()
+        for u in holders_of(company, set(Role)).filter(complaint_key__isnull=False)
     ]
     form = PublishForm(request.POST or None, people=people)
     if request.method == "POST" and current is None and form.is_valid():

@@ -346,3 +346,28 @@ def test_operators_and_administrators_see_no_case(
     from django.contrib import admin
 
     assert Case not in admin.site._registry
+
+
+def test_hidden_and_absent_cases_take_the_same_path(
+    channel, personas, keys, report, client_for, capsys
+):
+    """Same query, same 404 body; prints the timing of both (no timing assertion)."""
+    import time
+
+    hidden_case, _ = report(concerns=[personas["ben"]])
+    ben = client_for("ben")
+    samples: dict[str, list[float]] = {"hidden": [], "absent": []}
+    bodies = set()
+    for _ in range(100):
+        for name, case_id in (("hidden", hidden_case.id), ("absent", "C" + "9" * 12)):
+            start = time.perf_counter()
+            response = ben.get(reverse("complaints:detail", args=[case_id]))
+            samples[name].append(time.perf_counter() - start)
+            assert response.status_code == 404
+            bodies.add(response.content)
+    assert len(bodies) == 1
+    with capsys.disabled():
+        medians = {k: sorted(v)[len(v) // 2] * 1000 for k, v in samples.items()}
+        print(
+            f"\n404 median: hidden {medians['hidden']:.2f} ms, absent {medians['absent']:.2f} ms"
+        )
