@@ -32,7 +32,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     company = company_for(request, "complaints.cases")
     cases = list(queries.cases_for(request.user, company))
     context = {
-        "cases": cases,
+        "rows": queries.deadlines_for(cases, company, company_today(company)),
         "has_key": RecipientKey.objects.filter(user=request.user).exists(),
     }
     return _no_store(render(request, "complaints/case_list.html", context))

@@ -373,3 +373,19 @@ def test_the_demo_is_idempotent_and_hides_one_case_from_ben(db, company, persona
     assert Case.objects.count() == 4
     assert queries.cases_for(personas["ada"], company).count() == 4
     assert queries.cases_for(personas["ben"], company).count() == 3
+
+
+def test_the_list_shows_deadlines_and_reminders_in_a_fixed_number_of_queries(
+    channel, personas, keys, report, client_for, django_assert_max_num_queries
+):
+    for _ in range(3):
+        report()
+    client = client_for("ada")
+    with (
+        time_machine.travel(datetime(2026, 3, 8, 20, 0, tzinfo=UTC)),
+        django_assert_max_num_queries(20),
+    ):
+        html = client.get(reverse("complaints:list")).content.decode()
+    assert "2026-03-09" in html  # acknowledge within 7 days of 2 March
+    assert "2026-06-02" in html  # feedback within 3 months
+    assert html.count("reminder: due") == 3
