@@ -58,7 +58,7 @@ class Policy:
     base_bits: int = 0
     bits_per_doubling: int = 2
     max_bits: int = 20  # ~1M SHA-256: about a second in a browser
-    receipt_attempts: int = 60  # per client per window, then 429
+    receipt_attempts: int = 20  # wrong receipts per client per window, then 429
     submissions: int = 20  # per client per window, then flagged (never refused)
     waits: int = 3  # time-paid proofs per client per window
     hashes_per_second: float = 2.0**17  # what a slow phone does, for the wait path
