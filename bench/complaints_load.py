@@ -140,6 +140,18 @@ class Server:
                 peak = max(peak, int(found.group(1)))
         return peak
 
+    def cpu_seconds(self) -> float:
+        """CPU time the server's processes have used so far (user + system)."""
+        assert self.proc is not None
+        total = 0
+        for pid in [self.proc.pid, *self._children()]:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
+
     def _children(self) -> list[int]:
         assert self.proc is not None
         out = subprocess.run(
@@ -342,9 +354,14 @@ def main() -> None:
         # 1. sequential throughput (GET form + POST report), and the unloaded latency
         reporter = Reporter(port)
         n = int(60 * scale)
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), server.cpu_seconds()
         baseline = [reporter.submit()[0] for _ in range(n)]
         rate = n / (time.perf_counter() - start)
+        cpu_per_report = (server.cpu_seconds() - cpu_start) / n
+        print(
+            f"server CPU per report (form + submission): {cpu_per_report * 1000:.1f} ms, "
+            f"so {2 / cpu_per_report:.0f} reports/s on 2 idle cores"
+        )
         base_p95 = p(baseline, 0.95)
         print(
             f"sequential: {rate:.1f} reports/s (goal >= 30; GlobaLeaks 0.6)  "
@@ -380,12 +397,20 @@ def main() -> None:
         for proc in attackers:
             proc.start()
         time.sleep(1)
+        cpu_before, sent_before = server.cpu_seconds(), sent.value
         genuine = Reporter(port)
         under_attack = [genuine.submit()[0] for _ in range(int(30 * scale) or 5)]
+        cpu_spent, guesses = server.cpu_seconds() - cpu_before, sent.value - sent_before
         stop.set()
         for proc in attackers:
             proc.join()
         attacks = {"sent": sent.value, "429": refused.value}
+        genuine_cpu = len(under_attack) * cpu_per_report
+        per_guess = max(0.0, cpu_spent - genuine_cpu) / max(1, guesses)
+        print(
+            f"server CPU per wrong receipt (page + guess): {per_guess * 1000:.1f} ms "
+            f"(GlobaLeaks: about 750 ms of Argon2 per guess)"
+        )
         ratio = p(under_attack, 0.95) / base_p95
         print(
             f"under attack: genuine p95 {p(under_attack, 0.95) * 1000:.0f} ms vs unloaded "
