@@ -612,7 +612,6 @@ def exclude(
     new = _rotate(case, key, remaining)
     case.content = _seal_json(new, case.id, "content", content)
     case.save(update_fields=["content"])
-    Grant.objects.filter(case=case, grantee=person).delete()
     if case.assignee_tag == conf.holder_tag(person.pk):
         case.assignee_tag = ""
         case.save(update_fields=["assignee_tag"])
