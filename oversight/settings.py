@@ -171,7 +171,13 @@ except ValueError as exc:
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite serialises writers; IMMEDIATE makes each transaction take the write lock up
     # front so the ledger's chain head is read and extended atomically.
-    _db["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    # WAL: readers never wait for the writer, and a commit costs one fsync instead of
+    # several (3 ms instead of 16 ms here); synchronous=FULL keeps commits durable.
+    _db["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=FULL",
+    }
     _db["CONN_MAX_AGE"] = 0
 elif _db["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at SQLite or PostgreSQL.")

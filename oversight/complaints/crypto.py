@@ -116,7 +116,7 @@ class _Secret:
     _size = KEY_BYTES
 
     def __init__(self, raw: bytes) -> None:
-        if not isinstance(raw, bytes) or len(raw) != self._size:
+        if len(raw) != self._size:
             raise ValueError(f"{type(self).__name__} needs {self._size} bytes")
         self._raw = raw
 

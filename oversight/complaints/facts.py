@@ -58,13 +58,13 @@ def collect_facts(company: Company, *, as_of: date) -> list[Fact]:
                 )
             )
         elif as_of > ack_due:
-            facts.append(_event(OVERDUE, ack_due, company, state=True))
+            facts.append(_event(OVERDUE, ack_due, company))
         if case.closed_on and case.closed_on <= as_of:
             facts.append(
                 _event(TREATED, case.closed_on, company, late=case.closed_on > fb_due)
             )
         elif as_of > fb_due:
-            facts.append(_event(OVERDUE, fb_due, company, state=True))
+            facts.append(_event(OVERDUE, fb_due, company))
         if (
             case.closed_on
             and not case.legal_hold
@@ -78,9 +78,7 @@ def collect_facts(company: Company, *, as_of: date) -> list[Fact]:
     return facts
 
 
-def _event(
-    kind: str, on: date, company: Company, *, state: bool = False, **attrs: bool
-) -> Fact:
+def _event(kind: str, on: date, company: Company, **attrs: bool) -> Fact:
     return Fact(
         kind=kind,
         ref=REGISTER,

@@ -58,13 +58,15 @@ class ReportForm(forms.Form):
             "Leave empty to stay anonymous; you can still read replies with your receipt."
         ),
     )
-    files = MultipleFileField(label=_("Documents (optional)"), required=False)
+    documents = MultipleFileField(label=_("Documents (optional)"), required=False)
 
     def __init__(
         self, *args: Any, people: list[tuple[int, str]], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["concerns"].choices = [(str(pk), name) for pk, name in people]
+        field = self.fields["concerns"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(str(pk), name) for pk, name in people]
 
 
 class ConfirmReceiptForm(forms.Form):
@@ -94,7 +96,7 @@ class ReplyForm(forms.Form):
         max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 5, "autocomplete": "off"}),
     )
-    files = MultipleFileField(label=_("Add documents (optional)"), required=False)
+    documents = MultipleFileField(label=_("Add documents (optional)"), required=False)
 
 
 # --- recipients ---------------------------------------------------------------------
@@ -121,7 +123,9 @@ class PublishForm(forms.Form):
         self, *args: Any, people: list[tuple[int, str]], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["fallback"].choices = [("", "None"), *people]
+        field = self.fields["fallback"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "None"), *people]
 
 
 class CaseActionForm(forms.Form):

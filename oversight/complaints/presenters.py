@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from oversight.complaints import crypto, services
@@ -38,7 +39,7 @@ def reporter_view(access: services.ReporterAccess) -> dict[str, Any]:
         "case": case,
         "text": content["text"],
         "messages": _messages(case, key),
-        "files": [f for f in _files(case, key) if f],
+        "files": _files(case, key),
     }
 
 
@@ -80,8 +81,6 @@ def recipient_view(case: Case, key: crypto.ReportKey) -> dict[str, Any]:
 def file_body(
     case: Case, key: crypto.ReportKey, attachment: Attachment
 ) -> tuple[dict[str, Any], bytes]:
-    import io
-
     meta = services._open_json(
         key, case.id, f"file-meta/{attachment.id}", attachment.meta
     )

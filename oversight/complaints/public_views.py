@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -48,17 +48,20 @@ def _channel(slug: str) -> Channel:
 def _uploads(request: HttpRequest) -> tuple[services.Upload, ...]:
     return tuple(
         services.Upload(f.name or "file", f.content_type or "", f.read())
-        for f in request.FILES.getlist("files")
+        for f in request.FILES.getlist("documents")
     )
 
 
 def _intake_context(
-    channel: Channel, form: ReportForm, request: HttpRequest
+    channel: Channel,
+    form: ReportForm,
+    request: HttpRequest,
+    data: QueryDict | None = None,
 ) -> dict[str, object]:
+    """The page's context, with a fresh challenge (and a fresh nonce for a new form)."""
     challenge = conf.guard().issue(client_key(request))
-    form.data = form.data.copy() if form.is_bound else form.data
-    if form.is_bound:
-        form.data["challenge"] = challenge.token  # type: ignore[index]
+    if data is not None:
+        data["challenge"] = challenge.token
     else:
         form.initial.update(
             nonce=abuse.issue_submission_nonce(conf.nonce_key(), now=time.time())[0],
@@ -91,9 +94,10 @@ def intake(request: HttpRequest, slug: str) -> HttpResponse:
         )
     guard, client = conf.guard(), client_key(request)
     guard.note_request()
-    form = ReportForm(request.POST, request.FILES, people=_people(channel))
+    data = request.POST.copy()
+    form = ReportForm(data, request.FILES, people=_people(channel))
     if getattr(request, "complaints_upload_too_large", False):
-        form.add_error("files", _("A file is larger than the limit."))
+        form.add_error("documents", _("A file is larger than the limit."))
     elif form.is_valid():
         try:
             guard.redeem(
@@ -102,7 +106,7 @@ def intake(request: HttpRequest, slug: str) -> HttpResponse:
             receipt = abuse.redeem_submission_nonce(
                 conf.nonce_key(), form.cleaned_data["nonce"], now=time.time()
             )
-            data = services.ReportInput(
+            report = services.ReportInput(
                 category=form.cleaned_data["category"],
                 text=form.cleaned_data["text"],
                 contact=form.cleaned_data["contact"],
@@ -112,7 +116,7 @@ def intake(request: HttpRequest, slug: str) -> HttpResponse:
             services.submit_report(
                 company,
                 receipt=receipt,
-                data=data,
+                data=report,
                 on=company_today(company),
                 suspect=guard.is_suspect_submission(client),
             )
@@ -120,8 +124,7 @@ def intake(request: HttpRequest, slug: str) -> HttpResponse:
         except abuse.ChallengeError as exc:
             form.add_error(None, _challenge_message(str(exc)))
         except abuse.NonceError:
-            form.data = form.data.copy()
-            form.data["nonce"] = abuse.issue_submission_nonce(
+            data["nonce"] = abuse.issue_submission_nonce(
                 conf.nonce_key(), now=time.time()
             )[0]
             form.add_error(
@@ -143,13 +146,8 @@ def intake(request: HttpRequest, slug: str) -> HttpResponse:
                     "form": confirm,
                 },
             )
-    status = 400
-    return render(
-        request,
-        "complaints/report_form.html",
-        _intake_context(channel, form, request),
-        status=status,
-    )
+    context = _intake_context(channel, form, request, data)
+    return render(request, "complaints/report_form.html", context, status=400)
 
 
 def _challenge_message(reason: str) -> str:
@@ -205,19 +203,21 @@ def confirm_receipt(request: HttpRequest, slug: str) -> HttpResponse:
 def follow_up(request: HttpRequest, slug: str) -> HttpResponse:
     channel = _channel(slug)
     guard, client = conf.guard(), client_key(request)
-    form = ReceiptForm(request.POST or None)
+    # A refused client is answered before any other work, so guessing stays cheap.
+    decision = guard.may_try_receipt(client)
+    if not decision.allowed:
+        response = render(
+            request,
+            "complaints/too_many.html",
+            {"company": channel.company},
+            status=429,
+        )
+        response.headers["Retry-After"] = str(decision.retry_after)
+        return response
+    data = request.POST.copy() if request.method == "POST" else None
+    form = ReceiptForm(data)
     if request.method == "POST":
         guard.note_request()
-        decision = guard.may_try_receipt(client)
-        if not decision.allowed:
-            response = render(
-                request,
-                "complaints/too_many.html",
-                {"company": channel.company},
-                status=429,
-            )
-            response.headers["Retry-After"] = str(decision.retry_after)
-            return response
         if form.is_valid():
             try:
                 guard.redeem(
@@ -244,9 +244,8 @@ def follow_up(request: HttpRequest, slug: str) -> HttpResponse:
                     _("No report matches this receipt. Check it and try again."),
                 )
     challenge = guard.issue(client)
-    form.data = form.data.copy()
-    if form.is_bound:
-        form.data["challenge"] = challenge.token
+    if data is not None:
+        data["challenge"] = challenge.token
     else:
         form.initial["challenge"] = challenge.token
     return render(
@@ -277,7 +276,7 @@ def case(request: HttpRequest, slug: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if getattr(request, "complaints_upload_too_large", False):
-            form.add_error("files", _("A file is larger than the limit."))
+            form.add_error("documents", _("A file is larger than the limit."))
         elif form.is_valid() and form.cleaned_data["form_secret"] == access.form_secret:
             try:
                 services.reporter_reply(

@@ -14,8 +14,18 @@ from django.http import Http404
 
 from oversight.accounts.models import Company, User
 from oversight.complaints import conf
-from oversight.complaints.models import Case, DeletionRecord, Status
+from oversight.complaints.models import Case, Category, Channel, DeletionRecord, Status
+from oversight.complaints.services import policy_of
+from oversight.rules.complaints.deadlines import (
+    acknowledgement_due,
+    feedback_due,
+    reminder_due,
+)
+from oversight.rules.complaints.policy import ComplaintPolicy
 from oversight.rules.complaints.statistics import (
+    AGE_BUCKETS,
+    OLDEST_BUCKET,
+    TOTAL,
     Table,
     age_bucket,
     quarter_of,
@@ -29,6 +39,30 @@ def cases_for(user: User, company: Company) -> QuerySet[Case]:
     return Case.objects.filter(
         company=company, wraps__holder_tag=conf.holder_tag(user.pk)
     ).order_by("-received_on", "id")
+
+
+def deadlines_for(
+    cases: list[Case], company: Company, as_of: date
+) -> list[dict[str, Any]]:
+    """Each case with its acknowledgement and feedback deadlines and whether to remind."""
+    channel = Channel.objects.filter(company=company).first()
+    policy = ComplaintPolicy() if channel is None else policy_of(channel)
+    rows = []
+    for case in cases:
+        ack_due = acknowledgement_due(case.received_on, policy)
+        fb_due = feedback_due(case.received_on, policy)
+        rows.append(
+            {
+                "case": case,
+                "ack_due": ack_due,
+                "feedback_due": fb_due,
+                "remind_ack": reminder_due(
+                    ack_due, case.acknowledged_on, as_of, policy
+                ),
+                "remind_feedback": reminder_due(fb_due, case.closed_on, as_of, policy),
+            }
+        )
+    return rows
 
 
 def get_case_for(user: User, company: Company, case_id: str) -> Case:
@@ -71,12 +105,8 @@ def statistics_for(user: User, company: Company, as_of: date) -> dict[str, Any]:
             ack_days.append(d.acknowledged_days)
         if d.closed_days is not None:
             close_days.append(d.closed_days)
-    from oversight.complaints.models import Category
-
     quarters = sorted({q for q, _ in by_quarter})
     statuses = [*Status.values, "deleted"]
-    from oversight.rules.complaints.statistics import AGE_BUCKETS, OLDEST_BUCKET
-
     buckets = [label for _, label in AGE_BUCKETS] + [OLDEST_BUCKET]
     tables: dict[str, Table] = {
         "quarter": suppress(by_quarter, quarters, Category.values),
@@ -94,8 +124,6 @@ def statistics_for(user: User, company: Company, as_of: date) -> dict[str, Any]:
 
 def display(table: Table) -> dict[str, Any]:
     """Rows of cells for a template, totals last; ``None`` is a suppressed value."""
-    from oversight.rules.complaints.statistics import TOTAL
-
     cols = [*table.cols, TOTAL]
     rows = [(r, [table.values[(r, c)] for c in cols]) for r in (*table.rows, TOTAL)]
     return {"cols": cols, "rows": rows}
@@ -103,8 +131,6 @@ def display(table: Table) -> dict[str, Any]:
 
 def chart(table: Table) -> list[dict[str, Any]]:
     """Bars of the quarterly totals (suppressed totals draw no bar)."""
-    from oversight.rules.complaints.statistics import TOTAL
-
     values = [(r, table.values[(r, TOTAL)]) for r in table.rows]
     top = max((v for _, v in values if v is not None), default=0) or 1
     return [

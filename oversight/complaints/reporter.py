@@ -29,16 +29,39 @@ SESSION_SECONDS = 1800
 
 
 class MemoryOnlyUpload(FileUploadHandler):
-    """Collect each file in memory; past the per-file limit, stop the upload."""
+    """Collect each file in memory; past the per-file or per-report limit, stop.
+
+    A request announcing more than the per-report limit is stopped before any byte
+    is read, so many files cannot add up to an exhausted server either.
+    """
+
+    def handle_raw_input(
+        self,
+        input_data: Any,
+        META: dict[str, Any],
+        content_length: int,
+        boundary: Any,
+        encoding: str | None = None,
+    ) -> None:
+        self.total = 0
+        if content_length > conf.max_report_bytes() + 1024 * 1024:
+            self._too_large()
+
+    def _too_large(self) -> None:
+        self.request.complaints_upload_too_large = True  # type: ignore[union-attr]
+        raise StopUpload(connection_reset=False)
 
     def new_file(self, *args: Any, **kwargs: Any) -> None:
         super().new_file(*args, **kwargs)
         self.buffer = io.BytesIO()
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
-        if start + len(raw_data) > conf.max_file_bytes():
-            self.request.complaints_upload_too_large = True  # type: ignore[union-attr]
-            raise StopUpload(connection_reset=False)
+        self.total = getattr(self, "total", 0) + len(raw_data)
+        if (
+            start + len(raw_data) > conf.max_file_bytes()
+            or self.total > conf.max_report_bytes()
+        ):
+            self._too_large()
         self.buffer.write(raw_data)
 
     def file_complete(self, file_size: int) -> InMemoryUploadedFile:
@@ -55,11 +78,19 @@ class MemoryOnlyUpload(FileUploadHandler):
 
 
 def _same_origin(request: HttpRequest) -> bool:
+    """Refuse cross-site POSTs without a CSRF cookie.
+
+    ``Sec-Fetch-Site`` decides when the browser sends it. ``Origin`` is the fallback,
+    but with ``Referrer-Policy: no-referrer`` browsers send ``Origin: null`` for form
+    posts, so ``null`` (like a missing header, from old browsers) is not a refusal; the
+    SameSite=Strict cookie and the form's sealed nonce carry the protection then.
+    """
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site in {"same-origin", "none"}
     origin = request.headers.get("Origin")
     if origin is None or origin == "null":
-        # Old browsers send no Origin; the form's sealed nonce and the SameSite=Strict
-        # cookie carry the protection then.
-        return origin is None
+        return True
     return origin in {
         f"{request.scheme}://{request.get_host()}",
         *settings.CSRF_TRUSTED_ORIGINS,
@@ -92,8 +123,14 @@ def reporter_route(
 
 
 def client_key(request: HttpRequest) -> str:
-    """The only thing derived from the client's address: an hourly-keyed HMAC, in memory."""
-    return conf.guard().client(request.META.get("REMOTE_ADDR", ""))
+    """The only thing derived from the client's address: an hourly-keyed HMAC, in memory.
+
+    Behind a trusted proxy that sets the client's address in a header, name that
+    header in ``COMPLAINTS_CLIENT_ADDRESS_HEADER`` (a ``META`` key such as
+    ``HTTP_X_REAL_IP``); otherwise every reporter would share the proxy's address.
+    """
+    header = getattr(settings, "COMPLAINTS_CLIENT_ADDRESS_HEADER", "REMOTE_ADDR")
+    return conf.guard().client(str(request.META.get(header, ""))[:100])
 
 
 def set_session_cookie(response: HttpResponse, token: str) -> None:

@@ -13,6 +13,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
 from oversight.accounts.http import AuthenticatedHttpRequest
+from oversight.accounts.models import Role
 from oversight.accounts.queries import company_for, company_today, holders_of
 from oversight.complaints import crypto, keyring, queries, services
 from oversight.complaints.forms import CaseActionForm, PassphraseForm, PublishForm
@@ -31,7 +32,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     company = company_for(request, "complaints.cases")
     cases = list(queries.cases_for(request.user, company))
     context = {
-        "cases": cases,
+        "rows": queries.deadlines_for(cases, company, company_today(company)),
         "has_key": RecipientKey.objects.filter(user=request.user).exists(),
     }
     return _no_store(render(request, "complaints/case_list.html", context))
@@ -40,7 +41,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def key(request: AuthenticatedHttpRequest) -> HttpResponse:
-    company_for(request, "complaints.cases")
+    company = company_for(request, "complaints.cases")
     existing = RecipientKey.objects.filter(user=request.user).exists()
     form = PassphraseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -50,7 +51,7 @@ def key(request: AuthenticatedHttpRequest) -> HttpResponse:
                 services.set_up_key(
                     request.user,
                     passphrase=passphrase,
-                    on=company_today(request.company),
+                    on=company_today(company),
                 )
             private = services.unlock_key(request.user, passphrase)
         except ValidationError as exc:
@@ -96,7 +97,7 @@ def case_detail(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse
         "case": case,
         "form": CaseActionForm(),
         "people": holders_of(
-            case.company, services.CONCERNABLE_ROLES | {services.Role.INTERNAL_AUDIT}
+            case.company, services.CONCERNABLE_ROLES | {Role.INTERNAL_AUDIT}
         ),
         "events": LedgerEvent.objects.filter(chain=case.ledger_chain)
         .select_related("actor")
@@ -134,11 +135,7 @@ def _dispatch(
     actor, on, action = request.user, company_today(case.company), data["action"]
     person = None
     if data.get("person"):
-        person = (
-            holders_of(case.company, set(services.Role))
-            .filter(pk=data["person"])
-            .first()
-        )
+        person = holders_of(case.company, set(Role)).filter(pk=data["person"]).first()
         if person is None:
             raise ValidationError("Unknown person.")
     if action == "status":
@@ -150,7 +147,7 @@ def _dispatch(
     elif action in {"hold", "release"}:
         services.set_legal_hold(case, actor=actor, hold=action == "hold")
     elif action == "approve":
-        grant = case.grants.filter(pk=data.get("grant")).first()
+        grant = case.grants.filter(pk=data.get("grant") or 0).first()
         if grant is None:
             raise ValidationError("Unknown proposal.")
         services.approve_grant(grant, actor=actor)
@@ -193,13 +190,12 @@ def channel(request: AuthenticatedHttpRequest) -> HttpResponse:
     current = Channel.objects.filter(company=company).first()
     people = [
         (u.pk, u.full_name)
-        for u in holders_of(company, set(services.Role))
-        if RecipientKey.objects.filter(user=u).exists()
+        for u in holders_of(company, set(Role)).filter(complaint_key__isnull=False)
     ]
     form = PublishForm(request.POST or None, people=people)
     if request.method == "POST" and current is None and form.is_valid():
         fallback = (
-            holders_of(company, set(services.Role))
+            holders_of(company, set(Role))
             .filter(pk=form.cleaned_data["fallback"])
             .first()
         )

@@ -1,3 +1,5 @@
+# mypy: disable-error-code="no-untyped-call"
+# (test helpers are untyped by the project's test override; calling them is fine)
 """Fixtures of the complaint channel: keys set up, the channel published, a way to report."""
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ def _fast_keys(settings):
     from oversight.complaints import conf
 
     conf.guard.cache_clear()
+    services._FAILURES.pending.clear()
     yield
     conf.guard.cache_clear()
+    services._FAILURES.pending.clear()
 
 
 @pytest.fixture
@@ -40,10 +44,9 @@ def keys(personas):
 @pytest.fixture
 def channel(company, personas, keys):
     """The channel is published; its recovery kit is returned once."""
-    kit = services.publish_channel(
+    return services.publish_channel(
         company, actor=personas["ada"], on=date(2020, 1, 1), fallback=personas["gus"]
     )
-    return kit
 
 
 @pytest.fixture

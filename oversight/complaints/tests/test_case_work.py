@@ -1,3 +1,5 @@
+# mypy: disable-error-code="no-untyped-call"
+# (test helpers are untyped by the project's test override; calling them is fine)
 """Recipients' pages: the permission matrix, case work, retention, statistics, facts."""
 
 from __future__ import annotations
@@ -208,7 +210,9 @@ def test_the_reporter_reads_the_committees_reply(channel, personas, keys, report
         case, actor=personas["ada"], key=key, text="Who else knew?", on=TODAY
     )
     token = services.reporter_sign_in(case.company, receipt, on=TODAY, expires_at=2e9)
+    assert token is not None
     access = services.reporter_access(token, now=1e9)
+    assert access is not None
     from oversight.complaints.presenters import reporter_view
 
     assert [m["text"] for m in reporter_view(access)["messages"]] == ["Who else knew?"]
@@ -321,3 +325,67 @@ def test_facts_feed_ac_wb_01(channel, personas, keys, report):
 def test_facts_without_a_channel_say_no_procedure(db, company):
     result = check_complaint_procedures(collect_facts(company, as_of=TODAY), TODAY)
     assert result.status == RuleStatus.MISSED
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [("anon", 302), ("eve", 404), ("ivy", 403), ("cleo", 404), ("ben", 404)],
+)
+def test_actions_and_downloads_are_closed_to_everyone_without_the_key(
+    channel, personas, keys, report, client_for, who, expected
+):
+    case, _ = report(
+        concerns=[personas["ben"]],
+        files=[services.Upload("a.txt", "text/plain", b"evidence")],
+    )
+    client = Client() if who == "anon" else client_for(who)
+    file_id = case.attachments.get().id
+    before = LedgerEvent.objects.filter(chain=case.ledger_chain).count()
+    acted = client.post(reverse("complaints:act", args=[case.id]), {"action": "hold"})
+    fetched = client.get(reverse("complaints:file", args=[case.id, file_id]))
+    assert (acted.status_code, fetched.status_code) == (expected, expected)
+    case.refresh_from_db()
+    assert case.legal_hold is False
+    assert LedgerEvent.objects.filter(chain=case.ledger_chain).count() == before
+
+
+def test_a_holder_downloads_the_original_and_it_is_recorded(
+    channel, personas, keys, report, client_for
+):
+    case, _ = report(files=[services.Upload("a.txt", "text/plain", b"evidence")])
+    client = _unlocked(client_for, "ada")
+    response = client.get(
+        reverse("complaints:file", args=[case.id, case.attachments.get().id])
+    )
+    assert response.status_code == 200
+    assert response.content == b"evidence"
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    assert LedgerEvent.objects.filter(
+        chain=case.ledger_chain, action="complaints.file_viewed"
+    ).exists()
+
+
+def test_the_demo_is_idempotent_and_hides_one_case_from_ben(db, company, personas):
+    from oversight.complaints import demo, queries
+
+    demo.populate(company, personas, today=date(2026, 6, 1))
+    demo.populate(company, personas, today=date(2026, 6, 1))
+    assert Case.objects.count() == 4
+    assert queries.cases_for(personas["ada"], company).count() == 4
+    assert queries.cases_for(personas["ben"], company).count() == 3
+
+
+def test_the_list_shows_deadlines_and_reminders_in_a_fixed_number_of_queries(
+    channel, personas, keys, report, client_for, django_assert_max_num_queries
+):
+    for _ in range(3):
+        report()
+    client = client_for("ada")
+    with (
+        time_machine.travel(datetime(2026, 3, 8, 20, 0, tzinfo=UTC)),
+        django_assert_max_num_queries(20),
+    ):
+        html = client.get(reverse("complaints:list")).content.decode()
+    assert "2026-03-09" in html  # acknowledge within 7 days of 2 March
+    assert "2026-06-02" in html  # feedback within 3 months
+    assert html.count("reminder: due") == 3

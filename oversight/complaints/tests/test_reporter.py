@@ -1,3 +1,5 @@
+# mypy: disable-error-code="no-untyped-call"
+# (test helpers are untyped by the project's test override; calling them is fine)
 """The reporter's side: file, confirm the receipt, come back, answer; and bad input."""
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from oversight.complaints import crypto
+from oversight.complaints import abuse, crypto, services
 from oversight.complaints.models import Case, Message, ReceiptFailures
 from oversight.complaints.tests.conftest import hidden
 
@@ -39,13 +41,15 @@ def _form(client, **extra):
 
 
 def _receipt(html):
-    return re.search(r"<strong>([0-9A-Z-]{23})</strong>", html).group(1)
+    found = re.search(r"<strong>([0-9A-Z-]{23})</strong>", html)
+    assert found is not None
+    return found.group(1)
 
 
 def test_a_reporter_files_confirms_returns_and_answers(channel, personas):
     client = reporter()
     data = _form(
-        client, files=[SimpleUploadedFile("ledger.csv", b"a,b\n1,2\n", "text/csv")]
+        client, documents=[SimpleUploadedFile("ledger.csv", b"a,b\n1,2\n", "text/csv")]
     )
     sent = client.post(reverse("report:intake", args=[SLUG]), data)
     assert sent.status_code == 200
@@ -117,7 +121,11 @@ def test_sending_the_same_form_twice_files_one_report_with_the_same_receipt(chan
         ({"nonce": "forged"}, b"had expired"),
         ({"challenge": "forged"}, b"send the form again"),
         (
-            {"files": [SimpleUploadedFile("x.exe", b"MZ", "application/x-msdownload")]},
+            {
+                "documents": [
+                    SimpleUploadedFile("x.exe", b"MZ", "application/x-msdownload")
+                ]
+            },
             b"not accepted",
         ),
     ],
@@ -137,7 +145,8 @@ def test_an_oversized_file_is_refused(channel, settings):
     settings.COMPLAINTS_MAX_FILE_BYTES = 1000
     client = reporter()
     data = _form(
-        client, files=[SimpleUploadedFile("big.pdf", b"x" * 5000, "application/pdf")]
+        client,
+        documents=[SimpleUploadedFile("big.pdf", b"x" * 5000, "application/pdf")],
     )
     response = client.post(reverse("report:intake", args=[SLUG]), data)
     assert response.status_code == 400
@@ -156,6 +165,7 @@ def test_a_wrong_or_malformed_receipt_is_refused_and_counted_by_day(channel, typ
     assert "report_session" not in response.cookies
     if typed:
         assert b"No report matches" in response.content
+        services.flush_receipt_failures()
         assert ReceiptFailures.objects.get().count == 1
 
 
@@ -166,7 +176,7 @@ def test_receipt_guessing_is_throttled_per_client(channel, settings):
     guard = conf.guard()
     key = guard.client(IP)
     for _ in range(guard.policy.receipt_attempts):
-        guard.record(key, "receipt_failure")
+        guard.record(key, abuse.Event.RECEIPT_FAILURE)
     response = client.post(
         reverse("report:follow-up", args=[SLUG]), {"receipt": "x", "challenge": "y"}
     )
@@ -176,14 +186,32 @@ def test_receipt_guessing_is_throttled_per_client(channel, settings):
     assert other.get(reverse("report:follow-up", args=[SLUG])).status_code == 200
 
 
-def test_a_cross_site_post_is_refused(channel):
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_SEC_FETCH_SITE": "cross-site"},
+        {"HTTP_SEC_FETCH_SITE": "same-site"},
+        {"HTTP_ORIGIN": "https://evil.example"},
+    ],
+)
+def test_a_cross_site_post_is_refused(channel, headers):
     client = reporter()
     data = _form(client)
-    response = client.post(
-        reverse("report:intake", args=[SLUG]), data, HTTP_ORIGIN="https://evil.example"
-    )
+    response = client.post(reverse("report:intake", args=[SLUG]), data, **headers)
     assert response.status_code == 403
     assert Case.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"HTTP_SEC_FETCH_SITE": "same-origin"}, {"HTTP_ORIGIN": "null"}, {}],
+)
+def test_a_same_origin_post_is_accepted(channel, headers):
+    client = reporter()
+    response = client.post(
+        reverse("report:intake", args=[SLUG]), _form(client), **headers
+    )
+    assert response.status_code == 200
 
 
 def test_an_unknown_or_closed_channel_is_404(db, company):
@@ -216,3 +244,37 @@ def test_the_page_says_who_receives_a_report_by_role(channel):
     html = _get(reporter(), "intake")
     assert "chair and the independent members" in html
     assert "Ben Member" in html  # can be named as concerned
+
+
+def test_many_files_cannot_add_up_past_the_report_limit(channel, settings):
+    settings.COMPLAINTS_MAX_FILE_BYTES = 1000
+    settings.COMPLAINTS_MAX_REPORT_BYTES = 2500
+    client = reporter()
+    files = [
+        SimpleUploadedFile(f"f{i}.txt", b"y" * 900, "text/plain") for i in range(4)
+    ]
+    response = client.post(
+        reverse("report:intake", args=[SLUG]), _form(client, documents=files)
+    )
+    assert response.status_code == 400
+    assert b"larger than the limit" in response.content
+    assert Case.objects.count() == 0
+
+
+def test_behind_a_trusted_proxy_clients_are_told_apart_by_the_named_header(
+    channel, settings
+):
+    from django.test import RequestFactory
+
+    from oversight.complaints import conf
+    from oversight.complaints.reporter import client_key
+
+    settings.COMPLAINTS_CLIENT_ADDRESS_HEADER = "HTTP_X_REAL_IP"
+    one = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP="198.51.100.1"
+    )
+    two = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP="198.51.100.2"
+    )
+    assert client_key(one) != client_key(two)
+    assert client_key(one) == conf.guard().client("198.51.100.1")

@@ -1,3 +1,5 @@
+# mypy: disable-error-code="no-untyped-call"
+# (test helpers are untyped by the project's test override; calling them is fine)
 """Deadlines, reminders and retention of complaints, at their exact edges."""
 
 from __future__ import annotations

@@ -1,3 +1,5 @@
+# mypy: disable-error-code="no-untyped-call"
+# (test helpers are untyped by the project's test override; calling them is fine)
 """Small-cell suppression: nothing under 3 is shown, or can be worked out."""
 
 from __future__ import annotations
@@ -147,7 +149,7 @@ def test_no_hidden_cell_can_be_worked_out_from_what_is_shown(shape):
     )  # an observer knows no upper limit; 2 past the largest suffices
     if not hidden or (bound + 1) ** len(hidden) > 20_000:
         return
-    seen = {e: set() for e in hidden}
+    seen: dict[tuple[str, str], set[int]] = {e: set() for e in hidden}
     for solution in _solutions(table, bound=bound):
         for e, v in solution.items():
             seen[e].add(v)
@@ -160,7 +162,9 @@ def test_a_cell_pinned_only_by_non_negative_counts_is_protected():
     rows, cols = ["r0", "r1"], ["c0", "c1", "c2"]
     counts = dict(zip(itertools.product(rows, cols), [0, 3, 3, 0, 1, 0], strict=True))
     table = suppress(counts, rows, cols)
-    seen = {e: set() for e in table.suppressed() if TOTAL not in e}
+    seen: dict[tuple[str, str], set[int]] = {
+        e: set() for e in table.suppressed() if TOTAL not in e
+    }
     for solution in _solutions(table, bound=5):
         for e, v in solution.items():
             seen[e].add(v)

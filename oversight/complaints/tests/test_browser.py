@@ -1,0 +1,86 @@
+# mypy: disable-error-code="no-untyped-call"
+# (test helpers are untyped by the project's test override; calling them is fine)
+"""A real browser through every reporter route: headers, cookies, no outside request."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SLUG = "one-stop-systems"
+DOCUMENT_HEADERS = {
+    "cache-control": "no-store",
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+    "x-content-type-options": "nosniff",
+}
+
+
+@pytest.fixture
+def browser_page():
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox"]
+        )
+        context = browser.new_context()
+        page = context.new_page()
+        yield page, context
+        context.close()
+        browser.close()
+
+
+def test_every_reporter_route_in_a_real_browser(live_server, channel, browser_page):
+    page, context = browser_page
+    requests: list[str] = []
+    documents: list[tuple[str, dict[str, str]]] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on(
+        "response",
+        lambda r: (
+            documents.append((r.url, r.all_headers()))
+            if r.request.resource_type == "document"
+            else None
+        ),
+    )
+    base = f"{live_server.url}/report/{SLUG}/"
+    page.goto(base)
+    assert context.cookies() == []  # no cookie while writing
+    page.select_option("select[name=category]", "auditing")
+    page.fill("textarea[name=text]", "The audit fee was split to avoid pre-approval.")
+    page.click("button[type=submit]")
+    receipt = page.locator("p.receipt strong").inner_text()
+    assert re.fullmatch(r"[0-9A-Z]{5}(-[0-9A-Z]{5}){3}", receipt)
+    page.fill("input[name=typed]", receipt.lower())
+    page.click("button[type=submit]")
+    assert page.locator("h1").inner_text()
+    page.goto(base + "follow-up/")
+    page.fill("input[name=receipt]", receipt)
+    page.click("button[type=submit]")
+    assert "split to avoid" in page.content()
+    cookies = context.cookies()
+    assert [c["name"] for c in cookies] == ["report_session"]
+    cookie = cookies[0]
+    assert cookie["httpOnly"] is True
+    assert cookie["secure"] is True
+    assert cookie["sameSite"] == "Strict"
+    assert receipt.replace("-", "") not in cookie["value"].upper()
+    page.click("text=Leave and forget this session")
+    assert context.cookies() == []
+
+    origin = urlsplit(live_server.url).hostname
+    assert {urlsplit(u).hostname for u in requests} == {origin}
+    assert origin in {"localhost", "127.0.0.1"}
+    assert len(documents) >= 6
+    for url, headers in documents:
+        for name, value in DOCUMENT_HEADERS.items():
+            assert headers.get(name, "").startswith(value), (url, name)
+        csp = headers["content-security-policy"]
+        assert "unsafe" not in csp
+        assert "default-src 'none'" in csp
+        assert "permissions-policy" in headers
+        assert "server" not in headers or "gunicorn" not in headers["server"].lower()
