@@ -277,3 +277,7 @@ class CloseVoteForm(forms.Form):
         label="Time of the vote",
         help_text="The quorum counts the members there at that time (arrivals and departures).",
     )
+
+
+class OwnVoteForm(forms.Form):
+    choice = forms.ChoiceField(choices=_label(Choice))

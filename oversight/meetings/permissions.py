@@ -27,7 +27,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "meetings.manage": ADMINISTERS,
     # upload materials to an item (presenters included)
     "meetings.upload": ATTENDS,
-    # read executive sessions' private notes, sign written consents
+    # read executive sessions' private notes, sign written consents, cast one's own vote
     "meetings.deliberate": COMMITTEE,
     # circulate a written consent between meetings
     "meetings.consent": ADMINISTERS,

@@ -26,6 +26,7 @@ urlpatterns = [
     path("items/<int:pk>/conflicts/", views.conflict, name="conflict"),
     path("materials/<int:pk>/", views.material, name="material"),
     path("motions/<int:pk>/vote/", views.vote, name="vote"),
+    path("motions/<int:pk>/my-vote/", views.cast_vote, name="cast-vote"),
     path("motions/<int:pk>/recuse/", views.recuse, name="recuse"),
     path("motions/<int:pk>/close/", views.close_vote, name="close-vote"),
     path("action-items/<int:pk>/close/", views.close_action, name="close-action"),

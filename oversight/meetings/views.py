@@ -311,6 +311,23 @@ def vote(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+def cast_vote(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A member casts their own vote (at a meeting they attend, in person or remotely)."""
+    found = queries.get_motion_for(request.user, pk, "meetings.deliberate")
+    form = forms.OwnVoteForm(request.POST)
+    _apply(
+        request,
+        form,
+        lambda d: services.record_vote(
+            found, actor=request.user, member=request.user, choice=d["choice"]
+        ),
+        "Your vote is recorded.",
+    )
+    return redirect("meetings:detail", found.meeting_id)
+
+
+@require_POST
+@login_required
 def recuse(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = queries.get_motion_for(request.user, pk, "meetings.manage")
     form = forms.RecusalForm(request.POST, company=found.meeting.company)

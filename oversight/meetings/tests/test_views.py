@@ -193,6 +193,8 @@ POSTS = [
      lambda w: w.planned.motions.filter(text="Adopt the policy.").exists()),
     ("meetings:vote", lambda w: [w.open_motion.pk], lambda w: {"member": w.people["ben"].pk, "choice": "against"}, "fay", "ben", False,
      lambda w: w.open_motion.votes.filter(member=w.people["ben"], choice="against").exists()),
+    ("meetings:cast-vote", lambda w: [w.open_motion.pk], lambda w: {"choice": "against"}, "ben", "fay", False,
+     lambda w: w.open_motion.votes.filter(member=w.people["ben"], choice="against").exists()),
     ("meetings:recuse", lambda w: [w.open_motion.pk], lambda w: {"member": w.people["ben"].pk, "reason": "Interested"}, "fay", "ben", False,
      lambda w: w.open_motion.recusals.filter(member=w.people["ben"]).exists()),
     ("meetings:close-vote", lambda w: [w.motion.pk], lambda w: {}, "fay", "ben", False,
@@ -489,3 +491,24 @@ def test_closing_a_vote_after_a_member_left_says_no_quorum(world, client_for):
         follow=True,
     )
     assert Motion.objects.get(pk=world.motion.pk).outcome == "carried"
+
+
+def test_a_member_cannot_vote_twice_for_themselves(world, client_for):
+    client = client_for("ada")
+    url = reverse("meetings:cast-vote", args=[world.open_motion.pk])
+    client.post(url, {"choice": "for"})
+    response = client.post(url, {"choice": "against"}, follow=True)
+    assert (
+        b"Ada Chairwell has already voted on this motion; a second vote is refused."
+        in response.content
+    )
+    assert (
+        b"Vote for"
+        in client.get(reverse("meetings:detail", args=[world.planned.pk])).content
+    )
+    assert (
+        b"Vote for"
+        not in client_for("cleo")
+        .get(reverse("meetings:detail", args=[world.planned.pk]))
+        .content
+    )
