@@ -493,6 +493,12 @@ def note_viewed(case: Case, *, actor: User, what: str = "case") -> None:
 
 
 @transaction.atomic
+def note_exported(case: Case, *, actor: User) -> None:
+    """Record an export of the whole case in its chain."""
+    _record(case, "case_exported", actor)
+
+
+@transaction.atomic
 def set_status(case: Case, *, actor: User, status: str, on: date) -> None:
     if status not in Status.values:
         raise ValidationError("Unknown status.")
