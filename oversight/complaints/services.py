@@ -217,6 +217,12 @@ def _wrap_to(case: Case, key: crypto.ReportKey, tag: str, public_key: bytes) -> 
     )
 
 
+_WRITERS = threading.Lock()
+"""One submission transaction at a time per process: a worker's threads queue on this
+lock, which wakes the next one at once, rather than in SQLite's busy handler, which
+sleeps in steps of up to 100 ms."""
+
+
 def submit_report(
     company: Company,
     *,
@@ -243,7 +249,7 @@ def submit_report(
         raise ValidationError("Choose a category.")
     _check_files(data.files)
     try:
-        with transaction.atomic():
+        with _WRITERS, transaction.atomic():
             return _create_case(company, keys, verifier, data, on, suspect), True
     except IntegrityError:
         existing = Case.objects.filter(receipt_verifier=verifier).first()
@@ -490,6 +496,12 @@ def _record(
 def note_viewed(case: Case, *, actor: User, what: str = "case") -> None:
     """Record a view of the case or a download of one of its files in its chain."""
     _record(case, f"{what}_viewed", actor)
+
+
+@transaction.atomic
+def note_exported(case: Case, *, actor: User) -> None:
+    """Record an export of the whole case in its chain."""
+    _record(case, "case_exported", actor)
 
 
 @transaction.atomic
