@@ -61,7 +61,15 @@ def timeline(request: AuthenticatedHttpRequest) -> HttpResponse:
     register = load_register(company)
     names = {d.id: d.name for d in register.directors}
     segments = [
-        (s, [names[i] for i in s.members], names.get(s.chair or ""))
+        {
+            "segment": s,
+            "members": [names[i] for i in s.members],
+            "chair": names.get(s.chair or ""),
+            "joined": [names[i] for i in s.joined],
+            "left": [
+                f"{names[i]} ({reason.replace('_', ' ')})" for i, reason in s.left
+            ],
+        }
         for s in membership_timeline(register)
     ]
     return render(

@@ -94,7 +94,8 @@ def test_overview_query_count(
 
 def test_timeline_lists_the_resignation(client_for, committee) -> None:
     body = client_for("hal").get(reverse("committee:timeline")).content.decode()
-    assert "(resignation)" in body
+    assert "left: Lou Formerly (fictional) (resignation)" in body
+    assert "joined: Kit Newcomb (fictional)" in body
 
 
 def test_disclosure_names_the_expert(client_for, committee) -> None:
