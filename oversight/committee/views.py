@@ -90,7 +90,8 @@ def director_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                "qualification_form": forms.QualificationForm(), "day": day,
                "can_manage": can(request.roles, "committee.manage"),
                "can_determine": can(request.roles, "committee.determine"),
-               "record_forms": director_forms(director)}  # fmt: skip
+               "record_forms": director_forms(director),
+               "determinations": director.determinations.all()}  # fmt: skip
     return render(request, "committee/director_detail.html", context)
 
 

@@ -266,6 +266,8 @@ def test_determination_matrix_freezes_and_hashes(client_for, director) -> None:
     assert event.data["content_hash"] == det.content_hash
     with pytest.raises(ValueError, match="frozen"):
         det.save()
+    page = client_for("ada").get(reverse("committee:director", args=[director("Hal").pk]))
+    assert det.content_hash[:12] in page.content.decode()
 
 
 def test_notify_exchange_matrix(client_for, committee, director, today) -> None:
