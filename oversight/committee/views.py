@@ -21,7 +21,11 @@ from oversight.accounts.permissions import can
 from oversight.committee import disclosure, forms, queries, services
 from oversight.committee.snapshot import load_register
 from oversight.rules.composition import whatif
-from oversight.rules.composition.committee import assess_member, membership_timeline
+from oversight.rules.composition.committee import (
+    assess_member,
+    evaluate_committee,
+    membership_timeline,
+)
 
 
 def _as_of(
@@ -69,6 +73,7 @@ def timeline(request: AuthenticatedHttpRequest) -> HttpResponse:
             "left": [
                 f"{names[i]} ({reason.replace('_', ' ')})" for i, reason in s.left
             ],
+            "report": evaluate_committee(register, s.start),
         }
         for s in membership_timeline(register)
     ]
