@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -852,13 +852,19 @@ def check_composition(
     ):
         return report
     if alert is None:
-        alert = m.ComplianceAlert.objects.create(
-            company=company,
-            raised_on=day,
-            status=report.status.value,
-            deadline=report.deadline,
-            message=message,
-        )
+        try:
+            with (
+                transaction.atomic()
+            ):  # another scheduler may raise the same alert first
+                alert = m.ComplianceAlert.objects.create(
+                    company=company,
+                    raised_on=day,
+                    status=report.status.value,
+                    deadline=report.deadline,
+                    message=message,
+                )
+        except IntegrityError:
+            return report
         action = "committee.alert_raised"
     else:
         alert.status, alert.deadline, alert.message = (

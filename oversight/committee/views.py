@@ -21,7 +21,11 @@ from oversight.accounts.permissions import can
 from oversight.committee import disclosure, forms, queries, services
 from oversight.committee.snapshot import load_register
 from oversight.rules.composition import whatif
-from oversight.rules.composition.committee import assess_member, membership_timeline
+from oversight.rules.composition.committee import (
+    assess_member,
+    evaluate_committee,
+    membership_timeline,
+)
 
 
 def _as_of(
@@ -61,7 +65,16 @@ def timeline(request: AuthenticatedHttpRequest) -> HttpResponse:
     register = load_register(company)
     names = {d.id: d.name for d in register.directors}
     segments = [
-        (s, [names[i] for i in s.members], names.get(s.chair or ""))
+        {
+            "segment": s,
+            "members": [names[i] for i in s.members],
+            "chair": names.get(s.chair or ""),
+            "joined": [names[i] for i in s.joined],
+            "left": [
+                f"{names[i]} ({reason.replace('_', ' ')})" for i, reason in s.left
+            ],
+            "report": evaluate_committee(register, s.start),
+        }
         for s in membership_timeline(register)
     ]
     return render(
@@ -82,7 +95,8 @@ def director_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                "qualification_form": forms.QualificationForm(), "day": day,
                "can_manage": can(request.roles, "committee.manage"),
                "can_determine": can(request.roles, "committee.determine"),
-               "record_forms": director_forms(director)}  # fmt: skip
+               "record_forms": director_forms(director),
+               "determinations": director.determinations.all()}  # fmt: skip
     return render(request, "committee/director_detail.html", context)
 
 

@@ -94,7 +94,9 @@ def test_overview_query_count(
 
 def test_timeline_lists_the_resignation(client_for, committee) -> None:
     body = client_for("hal").get(reverse("committee:timeline")).content.decode()
-    assert "(resignation)" in body
+    assert "left: Lou Formerly (fictional) (resignation)" in body
+    assert "joined: Kit Newcomb (fictional)" in body
+    assert "Compliant within a cure period" in body  # the vacancy, from Lou's departure
 
 
 def test_disclosure_names_the_expert(client_for, committee) -> None:
@@ -265,6 +267,10 @@ def test_determination_matrix_freezes_and_hashes(client_for, director) -> None:
     assert event.data["content_hash"] == det.content_hash
     with pytest.raises(ValueError, match="frozen"):
         det.save()
+    page = client_for("ada").get(
+        reverse("committee:director", args=[director("Hal").pk])
+    )
+    assert det.content_hash[:12] in page.content.decode()
 
 
 def test_notify_exchange_matrix(client_for, committee, director, today) -> None:

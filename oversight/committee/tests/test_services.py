@@ -439,3 +439,34 @@ def test_dates_outside_1900_to_2200_are_refused(committee, director, personas) -
 
 def test_no_register_no_facts(company) -> None:
     assert facts.collect_facts(company, as_of=date(2026, 3, 31)) == []
+
+
+def test_two_schedulers_raise_one_alert(
+    committee, director, today, monkeypatch
+) -> None:
+    seat = m.Membership.objects.get(director=director("Kit"), ends_on__isnull=True)
+    services.end_membership(
+        seat, actor=None, ends_on=today - timedelta(days=1), reason="resignation"
+    )
+    assert (
+        m.ComplianceAlert.objects.filter(
+            company=committee, resolved_on__isnull=True
+        ).count()
+        == 1
+    )
+    # the second scheduler read no open alert a moment before the first one wrote it
+    monkeypatch.setattr(
+        m.ComplianceAlert.objects,
+        "select_for_update",
+        lambda: m.ComplianceAlert.objects.none(),
+    )
+    before = LedgerEvent.objects.count()
+    report = services.check_composition(committee, actor=None, as_of=today)
+    assert report.status.value == "compliant_in_cure_period"
+    assert (
+        m.ComplianceAlert.objects.filter(
+            company=committee, resolved_on__isnull=True
+        ).count()
+        == 1
+    )
+    assert LedgerEvent.objects.count() == before

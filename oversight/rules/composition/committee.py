@@ -1102,9 +1102,8 @@ class TimelineSegment:
     members: tuple[str, ...]
     chair: str | None
     joined: tuple[str, ...]
-    left: tuple[
-        str, ...
-    ]  # "<director id> (<reason>)" for those whose last day was the day before
+    # (director id, end reason) for those whose last day was the day before
+    left: tuple[tuple[str, str], ...]
 
 
 def membership_timeline(register: Register) -> tuple[TimelineSegment, ...]:
@@ -1136,7 +1135,7 @@ def membership_timeline(register: Register) -> tuple[TimelineSegment, ...]:
                 ),
                 left=tuple(
                     sorted(
-                        f"{m.director} ({m.end_reason})"
+                        (m.director, str(m.end_reason or ""))
                         for m in register.memberships
                         if m.period.end is not None and m.period.end + ONE_DAY == start
                     )

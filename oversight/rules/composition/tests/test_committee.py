@@ -673,6 +673,6 @@ def test_membership_timeline() -> None:
         (D("2026-02-01"), D("2026-02-28"), ("ada", "ben")),
         (D("2026-03-01"), None, ("ada", "ben", "kit")),
     ]
-    assert timeline[1].left == ("hal (resignation)",)
+    assert timeline[1].left == (("hal", "resignation"),)
     assert timeline[2].joined == ("kit",)
     assert all(s.chair == "ada" for s in timeline)

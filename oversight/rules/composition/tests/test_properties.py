@@ -297,3 +297,25 @@ def test_a_register_written_out_reads_back_the_same(reg: Register, as_of: date) 
     assert json.loads(json.dumps(register_as_dict(again))) == json.loads(
         json.dumps(register_as_dict(reg))
     )
+
+
+@given(DAYS, st.lists(DAYS, max_size=3))
+def test_cure_deadlines_stay_within_their_limits(
+    event: date, meetings: list[date]
+) -> None:
+    from oversight.rules.composition.committee import _loss_deadline, _vacancy_deadline
+    from oversight.rules.composition.facts import add_years
+
+    reg = register(
+        company_info=replace(register().company, annual_meetings=tuple(meetings))
+    )
+    year = add_years(event, 1)
+    loss = _loss_deadline(reg, event)
+    vacancy = _vacancy_deadline(reg, event)
+    assert event < loss <= year
+    assert event < vacancy <= max(year, event + timedelta(days=180))
+    later = [m for m in meetings if m > event]
+    if later and min(later) <= event + timedelta(days=180):
+        assert vacancy == event + timedelta(days=180)
+    else:
+        assert vacancy == loss
