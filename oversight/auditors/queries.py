@@ -285,3 +285,15 @@ def communications(engagement: m.Engagement, *, as_of: date) -> tuple[Result, ..
         accepted_on=engagement.appointed_on if first else None,
         independence_due_on=engagement.audit_completed_on,
     )
+
+
+def policy_usage(policy: m.Policy) -> list[tuple[m.PolicyItem, TestOutcome]]:
+    """Each item of the policy with the AC-PRE-06 check of the approvals made under it."""
+    rows = [
+        convert.approval(a)
+        for a in approvals(policy.company).filter(policy_item__policy=policy)
+    ]
+    return [
+        (item, preapproval.check_policy_usage(convert.policy_item(item), rows))
+        for item in policy.items.all()
+    ]
