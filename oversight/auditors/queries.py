@@ -28,7 +28,7 @@ from oversight.rules.auditor.fees import (
     fee_table,
     policy_statement,
 )
-from oversight.rules.core import Result, TestOutcome
+from oversight.rules.core import Result, TestOutcome, Verdict
 
 
 def engagements(company: Company) -> QuerySet[m.Engagement]:
@@ -189,13 +189,40 @@ def open_alerts(company: Company, *, as_of: date) -> list[AlertView]:
     committee = convert.committee(company, on=as_of)
     for row in approval_rows:
         outcome = preapproval.check_reported(convert.approval(row), committee, as_of)
-        if outcome.verdict.value == "fail":
+        if outcome.verdict is Verdict.FAIL:
             out.append(
                 AlertView(
                     f"{outcome.rule_id}:report:{row.pk}",
                     outcome.rule_id,
                     f"{row.description}: {outcome.message}",
                     row.engagement_id,
+                )
+            )
+    year = latest_year(company, as_of)
+    current = engagements(company).filter(fiscal_year=year).first()
+    if current is not None:
+        for outcome in rotation_checks(current):
+            if outcome.verdict is Verdict.FAIL:
+                out.append(
+                    AlertView(
+                        f"{outcome.rule_id}:{outcome.evidence[0].ref}",
+                        outcome.rule_id,
+                        outcome.message,
+                        current.pk,
+                    )
+                )
+    latest_by_firm: dict[int, int] = {}
+    for e in engagements(company).order_by("fiscal_year"):
+        latest_by_firm[e.firm_id] = e.pk
+    for hire in hires(company):
+        check = hire_check(hire)
+        if check.verdict is Verdict.FAIL:
+            out.append(
+                AlertView(
+                    f"AC-EMP-01:hire:{hire.pk}",
+                    "AC-EMP-01",
+                    check.message,
+                    latest_by_firm.get(hire.firm_id),
                 )
             )
     closed = set(
@@ -258,3 +285,15 @@ def communications(engagement: m.Engagement, *, as_of: date) -> tuple[Result, ..
         accepted_on=engagement.appointed_on if first else None,
         independence_due_on=engagement.audit_completed_on,
     )
+
+
+def policy_usage(policy: m.Policy) -> list[tuple[m.PolicyItem, TestOutcome]]:
+    """Each item of the policy with the AC-PRE-06 check of the approvals made under it."""
+    rows = [
+        convert.approval(a)
+        for a in approvals(policy.company).filter(policy_item__policy=policy)
+    ]
+    return [
+        (item, preapproval.check_policy_usage(convert.policy_item(item), rows))
+        for item in policy.items.all()
+    ]

@@ -419,7 +419,7 @@ def _policy_page(
 ) -> HttpResponse:
     context = {
         "policy": policy,
-        "items": policy.items.all(),
+        "items": queries.policy_usage(policy),
         "item_form": f.PolicyItemForm(initial={"term_months": 12}),
         "adopt_form": f.AdoptForm(company=policy.company),
         "can": _can(request),

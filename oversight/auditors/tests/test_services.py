@@ -648,3 +648,52 @@ def test_request_input_limits(register, personas, changes, message):
             register.engagement, actor=personas["cleo"], **request_fields(**changes)
         )
     assert m.ServiceRequest.objects.count() == 0
+
+
+def test_rotation_and_cooling_off_failures_are_alerts(register, personas):
+    fay = personas["fay"]
+    company = register.firm.company
+    for year in range(2020, 2025):
+        e = services.create_engagement(
+            register.firm,
+            actor=fay,
+            fiscal_year=year,
+            starts_on=date(year, 1, 1),
+            ends_on=date(year, 12, 31),
+            appointed_on=date(year - 1, 11, 1),
+            appointed_at="m",
+            scope=f"FY{year} audit",
+            agreed_audit_fee=D("1"),
+        )
+        services.add_partner(e, actor=fay, person="Dev Auditwright", role="lead")
+    services.add_partner(
+        register.previous, actor=fay, person="Dev Auditwright", role="lead"
+    )
+    services.add_partner(
+        register.engagement, actor=fay, person="Dev Auditwright", role="lead"
+    )
+    hire = services.record_hire(
+        register.firm,
+        actor=personas["cleo"],
+        person="Former senior",
+        role_title="Controller",
+        financial_reporting_oversight_role=True,
+        starts_on=date(2026, 9, 1),
+        prior_10k_filed_on=date(2026, 2, 27),
+        team_from=date(2025, 3, 1),
+        team_to=date(2025, 9, 30),
+        team_role="",
+        team_hours=400,
+    )
+    alerts = queries.open_alerts(company, as_of=date(2026, 10, 1))
+    # seven years as lead: past the five of AC-ROT-01, within the seven of AC-ROT-02
+    assert sorted(a.rule_id for a in alerts) == ["AC-EMP-01", "AC-ROT-01"]
+    services.act_on_independence(
+        register.engagement,
+        actor=personas["ada"],
+        alert_key=f"AC-EMP-01:hire:{hire.pk}",
+        action="The board was told; the hire was moved to a non-oversight role.",
+        acted_on=date(2026, 9, 15),
+    )
+    remaining = queries.open_alerts(company, as_of=date(2026, 10, 1))
+    assert [a.rule_id for a in remaining] == ["AC-ROT-01"]

@@ -816,3 +816,17 @@ def test_de_minimis_approval_page_permissions_and_effect(world, personas, client
     refused = client_for("ada").post(url, {**data, "not_recognised_at_engagement": ""})
     assert refused.status_code == 400
     assert "recognised" in refused.content.decode()
+
+
+def test_policy_page_shows_each_items_use(world, personas, client_for):
+    services.submit_request(
+        world["reg"].engagement,
+        actor=personas["cleo"],
+        **request_fields(policy_item=world["reg"].item, fee_estimate=D("40000")),
+    )
+    page = (
+        client_for("ben")
+        .get(reverse("auditors:policy", args=[world["reg"].policy.pk]))
+        .content.decode()
+    )
+    assert "Policy item AR-1: 1 approval(s) totalling 40000.00, within the cap" in page

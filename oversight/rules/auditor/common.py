@@ -56,7 +56,7 @@ def parse_category(value: str) -> Category:
 
 def money(value: Decimal | int | str) -> Decimal:
     """A non-negative amount of money as ``Decimal``; floats are refused (they round)."""
-    if isinstance(value, float):  # pragma: no cover - guarded by the type checker
+    if isinstance(value, float):
         raise TypeError("Money is never a float; pass a Decimal or a string.")
     amount = Decimal(value)
     if not amount.is_finite():

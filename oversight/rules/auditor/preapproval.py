@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from oversight.rules.auditor.common import ZERO, Category, money
 from oversight.rules.auditor.fees import FeeRecord, total_fees
-from oversight.rules.auditor.services import Policy
+from oversight.rules.auditor.services import Policy, PolicyItem
 from oversight.rules.core import Evidence, TestOutcome, Verdict
 
 DE_MINIMIS_PERCENT = Decimal(5)
@@ -507,3 +507,41 @@ def reconcile(
 def de_minimis_base(fees: Iterable[FeeRecord], fiscal_year: int) -> Decimal:
     """The 5% base: all fees paid to the auditor for the fiscal year."""
     return total_fees(fees, fiscal_year)
+
+
+def check_policy_usage(item: PolicyItem, approvals: Sequence[Approval]) -> TestOutcome:
+    """AC-PRE-06: approvals in general under one policy item stay within its term and cap.
+
+    Practice (rules.md AC-PRE-06): general pre-approvals are valid for a term (12 months by
+    default) and up to a per-service fee cap; services beyond either need a new approval.
+    """
+    mine = [a for a in approvals if a.policy_item == item.code]
+    evidence = tuple(Evidence(a.ref, a.kind.value, a.approved_on) for a in mine)
+    outside = [a for a in mine if not item.covers_day(a.approved_on)]
+    total = sum((a.amount for a in mine), ZERO)
+    problems: list[str] = []
+    if outside:
+        problems.append(
+            ", ".join(a.ref for a in outside)
+            + f" fall outside the term {item.starts_on.isoformat()} to "
+            f"{item.ends_on.isoformat()}"
+        )
+    if total > item.fee_cap:
+        problems.append(
+            f"approvals total {total}, above the cap of {item.fee_cap} by "
+            f"{total - item.fee_cap}"
+        )
+    if problems:
+        return TestOutcome(
+            "AC-PRE-06",
+            Verdict.FAIL,
+            f"Policy item {item.code}: " + "; ".join(problems) + ".",
+            evidence,
+        )
+    return TestOutcome(
+        "AC-PRE-06",
+        Verdict.PASS,
+        f"Policy item {item.code}: {len(mine)} approval(s) totalling {total}, within the "
+        f"cap of {item.fee_cap} and the term ending {item.ends_on.isoformat()}.",
+        evidence,
+    )

@@ -12,6 +12,7 @@ from oversight.rules.auditor.common import (
     FiscalYear,
     add_business_days,
     add_months,
+    money,
     parse_category,
     term_last_day,
 )
@@ -259,3 +260,8 @@ def test_fee_mix_by_year_oldest_first() -> None:
 )
 def test_add_business_days(start: date, days: int, end: date) -> None:
     assert add_business_days(start, days) == end
+
+
+def test_money_refuses_floats() -> None:
+    with pytest.raises(TypeError, match="never a float"):
+        money(0.1)  # type: ignore[arg-type]

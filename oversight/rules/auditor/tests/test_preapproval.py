@@ -17,6 +17,7 @@ from oversight.rules.auditor.preapproval import (
     DeMinimisService,
     check_approver,
     check_de_minimis,
+    check_policy_usage,
     check_precedes_engagement,
     check_reported,
     de_minimis_base,
@@ -24,7 +25,7 @@ from oversight.rules.auditor.preapproval import (
     reports_due,
     within_de_minimis,
 )
-from oversight.rules.auditor.services import Policy
+from oversight.rules.auditor.services import Policy, PolicyItem
 from oversight.rules.core import Verdict
 
 D = Decimal
@@ -396,3 +397,50 @@ def test_negative_approval_amount_is_refused() -> None:
         approval(amount=D("-1"))
     with pytest.raises(ValueError, match="negative"):
         de_minimis(fee=D("-1"))
+
+
+ITEM = PolicyItem(
+    "AR-1",
+    "Audit of the employee 401(k) plan",
+    Category.AUDIT_RELATED,
+    D("40000"),
+    date(2026, 1, 15),
+)
+
+
+def under_item(ref: str, amount: str, on: date) -> Approval:
+    return approval(
+        ref=ref,
+        kind=ApprovalKind.POLICY,
+        category=Category.AUDIT_RELATED,
+        amount=D(amount),
+        approved_on=on,
+        policy_item="AR-1",
+        approvers=(),
+    )
+
+
+@pytest.mark.parametrize(
+    ("amounts", "last_on", "verdict"),
+    [
+        (
+            ["30000", "10000"],
+            date(2027, 1, 14),
+            Verdict.PASS,
+        ),  # exactly the cap, last day
+        (["30000", "10000.01"], date(2027, 1, 14), Verdict.FAIL),  # one cent above
+        (["30000", "10000"], date(2027, 1, 15), Verdict.FAIL),  # the day after the term
+    ],
+)
+def test_policy_usage_cap_and_term(
+    amounts: list[str], last_on: date, verdict: Verdict
+) -> None:
+    approvals = [
+        under_item("p-1", amounts[0], date(2026, 3, 2)),
+        under_item("p-2", amounts[1], last_on),
+        approval(ref="other", policy_item="TX-1", amount=D("99999")),
+    ]
+    outcome = check_policy_usage(ITEM, approvals)
+    assert outcome.rule_id == "AC-PRE-06"
+    assert outcome.verdict is verdict
+    assert [e.ref for e in outcome.evidence] == ["p-1", "p-2"]
