@@ -59,6 +59,15 @@ def session_idle_timeout(get_response: Handler) -> Handler:
     return middleware
 
 
+def _standing(request: HttpRequest) -> queries.Standing:
+    """The user's standing, read once per request."""
+    standing: queries.Standing | None = getattr(request, "_oversight_standing", None)
+    if standing is None:
+        standing = queries.standing_of(request.user)
+        request._oversight_standing = standing  # type: ignore[attr-defined]
+    return standing
+
+
 def require_mfa(get_response: Handler) -> Handler:
     """Anyone whose roles need a second factor must enrol and pass it before anything else."""
 
@@ -70,7 +79,9 @@ def require_mfa(get_response: Handler) -> Handler:
             and not request.path.startswith(MFA_OPEN_PREFIXES)
             and (
                 user.is_staff
-                or requires_mfa(r.role for r in queries.active_assignments(user))
+                or requires_mfa(
+                    r for roles in _standing(request).roles.values() for r in roles
+                )
             )
         ):
             from django_otp import user_has_device
@@ -90,19 +101,20 @@ def current_company(get_response: Handler) -> Handler:
     def middleware(request: HttpRequest) -> HttpResponse:
         request.company = None  # type: ignore[attr-defined]
         request.roles = frozenset()  # type: ignore[attr-defined]
+        request.companies = []  # type: ignore[attr-defined]
         if request.user.is_authenticated:
-            companies = queries.companies_for(request.user)
+            standing = _standing(request)
             chosen = request.session.get(SESSION_COMPANY)
             company: Company | None = next(
-                (c for c in companies if c.pk == chosen), None
+                (c for c in standing.companies if c.pk == chosen), None
             )
-            if company is None and companies:
-                company = queries.home_company(request.user) or companies[0]
+            if company is None and standing.companies:
+                company = standing.home or standing.companies[0]
                 request.session[SESSION_COMPANY] = company.pk
             request.company = company  # type: ignore[attr-defined]
-            request.companies = companies  # type: ignore[attr-defined]
+            request.companies = list(standing.companies)  # type: ignore[attr-defined]
             if company is not None:
-                request.roles = queries.roles_in(request.user, company)  # type: ignore[attr-defined]
+                request.roles = standing.roles_in(company)  # type: ignore[attr-defined]
         return get_response(request)
 
     return middleware

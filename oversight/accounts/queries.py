@@ -7,7 +7,8 @@ in a company *today* (in the company's time zone); historic roles never grant ac
 from __future__ import annotations
 
 import zoneinfo
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
@@ -28,36 +29,52 @@ def company_today(company: Company) -> date:
     return timezone.now().astimezone(zoneinfo.ZoneInfo(company.time_zone)).date()
 
 
-def active_assignments(
-    user: User, *, on: date | None = None
-) -> QuerySet[RoleAssignment]:
-    """The user's roles in force on ``on`` (today, in UTC, when not given)."""
-    day = on or timezone.now().date()
-    return (
-        RoleAssignment.objects.filter(user=user, starts_on__lte=day)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+@dataclass(frozen=True)
+class Standing:
+    """Where a person stands today: their companies, the one they land in, their roles in each.
+
+    Built from one query; each role is judged on today's date in its company's time zone.
+    """
+
+    companies: tuple[Company, ...]  # by name
+    home: Company | None  # where their longest-held role began
+    roles: dict[int, frozenset[Role]]  # company id → roles today
+
+    def roles_in(self, company: Company) -> frozenset[Role]:
+        return self.roles.get(company.pk, frozenset())
+
+
+def standing_of(user: User | AnonymousUser) -> Standing:
+    if not user.is_authenticated or not user.is_active:
+        return Standing((), None, {})
+    utc_today = timezone.now().date()
+    # Time zones put a company's today at most a day either side of UTC's.
+    candidates = (
+        RoleAssignment.objects.filter(
+            user=user, starts_on__lte=utc_today + timedelta(days=1)
+        )
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=utc_today - timedelta(days=1)))
         .select_related("company")
+        .order_by("starts_on", "pk")
+    )
+    companies: dict[int, Company] = {}
+    roles: dict[int, set[Role]] = {}
+    home: Company | None = None
+    for assignment in candidates:
+        if assignment.is_active_on(company_today(assignment.company)):
+            companies.setdefault(assignment.company_id, assignment.company)
+            roles.setdefault(assignment.company_id, set()).add(Role(assignment.role))
+            home = home or assignment.company
+    return Standing(
+        tuple(sorted(companies.values(), key=lambda c: c.name)),
+        home,
+        {pk: frozenset(r) for pk, r in roles.items()},
     )
 
 
 def companies_for(user: User | AnonymousUser) -> list[Company]:
     """The companies where the user holds at least one role today, by name."""
-    if not user.is_authenticated:
-        return []
-    seen: dict[int, Company] = {}
-    for assignment in active_assignments(user):
-        if company_today(assignment.company) >= assignment.starts_on:
-            seen.setdefault(assignment.company_id, assignment.company)
-    return sorted(seen.values(), key=lambda c: c.name)
-
-
-def home_company(user: User) -> Company | None:
-    """The company a person lands in before choosing: where their longest-held role began."""
-    companies = {c.pk: c for c in companies_for(user)}
-    for assignment in active_assignments(user).order_by("starts_on", "pk"):
-        if assignment.company_id in companies:
-            return companies[assignment.company_id]
-    return None
+    return list(standing_of(user).companies)
 
 
 def roles_in(
@@ -94,6 +111,14 @@ def require(
 def company_for(request: HttpRequest, action: str) -> Company:
     """The request's current company, after checking the user may take ``action`` there."""
     company: Company | None = getattr(request, "company", None)
+    roles: frozenset[Role] | None = getattr(request, "roles", None)
+    if company is not None and roles is not None:
+        # The middleware already read the user's roles here today.
+        if not roles:
+            raise Http404("No such company.")
+        if not can(roles, action):
+            raise PermissionDenied("Your role does not allow this.")
+        return company
     require(request.user, company, action)
     assert company is not None
     return company
