@@ -99,11 +99,14 @@ def populate(company: Company, personas: dict[str, User], *, today: date) -> Non
     services.record_fact(ben, actor=fay, kind="compensation", check=False, values={
         "paid_on": today - timedelta(days=100), "amount": Decimal(60_000), "kind": "board_fees"})  # fmt: skip
 
+    # The board determines independence every year, before the members are first seated.
     determined = today - timedelta(days=330)
-    for d in (ada, ben, lou, hal):
-        services.record_determination(d, actor=fay, on=determined, resolution=f"BR-{determined.year}-IND",
-                                      independent=True, verdicts=ALL_PASS, check=False,
-                                      subjective_factors="Ordinary-course purchases below the thresholds.")  # fmt: skip
+    for years_back in (4, 3, 2, 1, 0):
+        on = determined - timedelta(days=365 * years_back)
+        for d in (ada, ben, lou, hal):
+            services.record_determination(d, actor=fay, on=on, resolution=f"BR-{on.year}-IND",
+                                          independent=True, verdicts=ALL_PASS, check=False,
+                                          subjective_factors="Ordinary-course purchases below the thresholds.")  # fmt: skip
     seated = _years(today, 4)
     services.appoint_member(ada, actor=fay, starts_on=seated, chair=True, check=False)
     services.appoint_member(ben, actor=fay, starts_on=seated, check=False)

@@ -32,8 +32,13 @@ def test_demo_shows_a_true_picture_and_runs_twice_without_duplicates():
     assert statuses["AC-MTG-01"] is Status.MET
     assert statuses["OSS-AUD-01"] is Status.MET
     assert statuses["AC-CHR-02"] is Status.DUE_SOON  # left for the year's last weeks
-    assert Status.MISSED not in statuses.values()
-    assert board.overdue == ()
+    # The one thing the demo year gets wrong on purpose: a fee above its approved cap,
+    # which the auditor register raises as an independence alert.
+    assert [rule for rule, status in statuses.items() if status is Status.MISSED] == [
+        "AC-PRE-01"
+    ]
+    assert [(year, r.rule_id) for year, r in board.overdue] == [(2026, "AC-PRE-01")]
+    assert "above the approved" in board.evaluation.result("AC-PRE-01").message
     # what was known on 20 Nov 2025 already showed that year's four meetings
     earlier = queries.context_for(
         company, as_of=date(2025, 11, 20), known_at=datetime(2025, 11, 20, tzinfo=UTC)
