@@ -10,6 +10,8 @@ _DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class EvidenceForm(forms.ModelForm[Evidence]):
+    kind = forms.ChoiceField(choices=Evidence.KIND_CHOICES)
+
     class Meta:
         model = Evidence
         fields = (

@@ -31,7 +31,9 @@ class Evidence(models.Model):
     company = models.ForeignKey(
         Company, on_delete=models.PROTECT, related_name="evidence"
     )
-    kind = models.CharField(max_length=60, choices=KIND_CHOICES)
+    # Validated against the catalogue by the service and the form, not as database
+    # choices: a kind added to the catalogue needs no migration.
+    kind = models.CharField(max_length=60)
     occurred_on = models.DateField()
     until = models.DateField(null=True, blank=True)
     holds = models.BooleanField(default=True)
