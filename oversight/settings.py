@@ -169,6 +169,8 @@ try:
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from None
 if _db["ENGINE"] == "django.db.backends.sqlite3":
+    if _db["NAME"] and _db["NAME"] != ":memory:":
+        Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # SQLite serialises writers; IMMEDIATE makes each transaction take the write lock up
     # front so the ledger's chain head is read and extended atomically.
     # WAL: readers never wait for the writer, and a commit costs one fsync instead of
