@@ -1,6 +1,6 @@
 """Benchmark of the charter engine (pure Python, no database).
 
-    .venv/bin/python bench/charter_engine.py [--companies 1000] [--years 10]
+    .venv/bin/python bench/bench_charter_engine.py [--companies 1000] [--years 10]
 
 Generates a plausible history per company (quarterly meetings, sessions, board reports,
 annual reviews, composition states, the odd lapse) and evaluates the One Stop Systems

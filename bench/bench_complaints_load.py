@@ -1,6 +1,6 @@
 """Load test of the complaint channel against gunicorn on loopback.
 
-    .venv/bin/python bench/complaints_load.py [--quick]
+    .venv/bin/python bench/bench_complaints_load.py [--quick]
 
 Starts its own gunicorn (deploy/gunicorn.conf.py, SQLite in a temporary directory),
 then measures, in one run:
