@@ -218,3 +218,38 @@ def meeting_record(meeting: Meeting, user: User) -> dict[str, Any]:
         "awaiting": minutes_awaiting_approval(meeting),
         "book": get_book_for(user, meeting),
     }
+
+
+def charter_suggestions(meeting: Meeting) -> tuple[Any, ...]:
+    """What the charter engine's planner says a planned meeting should cover, and why.
+
+    Read from the charter in force and the company's facts today; the year's other
+    planned meetings share the duties with this one. Empty for a held, cancelled or past
+    meeting, or when no charter is recorded.
+    """
+    from oversight.compliance.queries import context_for
+    from oversight.rules.charter.planner import agenda_for
+
+    today = access.company_today(meeting.company)
+    if meeting.status != Meeting.Status.PLANNED or meeting.day <= today:
+        return ()
+    ctx = context_for(meeting.company, as_of=today)
+    if ctx is None:
+        return ()
+    others = [
+        m.day
+        for m in Meeting.objects.filter(
+            company=meeting.company, status=Meeting.Status.PLANNED
+        ).exclude(pk=meeting.pk)
+        if m.day > today
+        and ctx.calendar.fiscal_year(m.day) == ctx.calendar.fiscal_year(meeting.day)
+    ]
+    return agenda_for(
+        ctx.charter,
+        ctx.facts,
+        meeting.day,
+        meetings=others,
+        as_of=today,
+        calendar=ctx.calendar,
+        overrides=ctx.overrides,
+    )

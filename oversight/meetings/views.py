@@ -137,6 +137,7 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     }
     if context["manage"]:
         context |= _manager_forms(meeting)
+        context["charter_suggestions"] = queries.charter_suggestions(meeting)
     if "meetings.upload" in allowed:
         context["material_form"] = forms.MaterialForm()
     return render(request, "meetings/meeting_detail.html", context)
