@@ -32,6 +32,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+import nacl.encoding
+import nacl.hash
+
 from oversight.complaints import crypto
 
 Clock = Callable[[], float]
@@ -297,37 +300,77 @@ class NonceError(Exception):
 
 _NONCE_PURPOSE = "submission-nonce"
 _ISSUED = struct.Struct(">d")
+NONCE_MAX_AGE = 3600.0
+"""A form token, and the receipt it carries, live at most one hour."""
 
 
-def issue_submission_nonce(server_key: bytes, *, now: float) -> tuple[str, str]:
+def cookie_binding(cookie_value: str) -> bytes:
+    """What a form token stores about the reporter's one cookie: a hash of its value."""
+    return nacl.hash.blake2b(
+        cookie_value.encode(),
+        digest_size=32,
+        person=b"ovs-nonce-cookie",
+        encoder=nacl.encoding.RawEncoder,
+    )
+
+
+def issue_submission_nonce(
+    server_key: bytes, *, now: float, cookie: str
+) -> tuple[str, str]:
     """A fresh receipt and the opaque form token that carries it: ``(token, receipt)``.
 
-    The token is the receipt sealed (XChaCha20-Poly1305) under a server key with the
-    time it was issued; the page holds only ciphertext, and the server can trust the
-    receipt it gets back because only it could have sealed it.
+    The token is the receipt and a hash of the reporter's cookie, sealed
+    (XChaCha20-Poly1305) under a server key with the time it was issued; the page
+    holds only ciphertext. The receipt is only ever shown to the browser holding
+    that cookie, so a copy of the page or of the token alone does not yield it.
     """
     receipt = crypto.new_receipt()
-    plain = _ISSUED.pack(now) + crypto.normalise_receipt(receipt).encode()
+    plain = (
+        _ISSUED.pack(now)
+        + cookie_binding(cookie)
+        + crypto.normalise_receipt(receipt).encode()
+    )
     blob = crypto.seal(
-        crypto.ReportKey(server_key), plain, report_id="", purpose=_NONCE_PURPOSE
+        crypto.ReportKey(server_key),
+        plain,
+        report_id="",
+        purpose=_NONCE_PURPOSE,
+        pad_block=1,
     )
     return base64.urlsafe_b64encode(blob).decode().rstrip("="), receipt
 
 
+@dataclass(frozen=True)
+class Nonce:
+    receipt: str
+    binding: bytes
+
+    def bound_to(self, cookie: str) -> bool:
+        return bool(cookie) and hmac.compare_digest(
+            self.binding, cookie_binding(cookie)
+        )
+
+
 def redeem_submission_nonce(
-    server_key: bytes, token: str, *, now: float, max_age: float = 86400.0
-) -> str:
-    """The receipt a token carries (canonical form), or :class:`NonceError`."""
+    server_key: bytes, token: str, *, now: float, max_age: float = NONCE_MAX_AGE
+) -> Nonce:
+    """The receipt a token carries (canonical form) and its cookie binding, or
+    :class:`NonceError`."""
     if len(token) > 200:
         raise NonceError("malformed")
     try:
         blob = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         plain = crypto.open_sealed(
-            crypto.ReportKey(server_key), blob, report_id="", purpose=_NONCE_PURPOSE
+            crypto.ReportKey(server_key),
+            blob,
+            report_id="",
+            purpose=_NONCE_PURPOSE,
+            pad_block=1,
         )
     except (ValueError, TypeError, crypto.DecryptionError):
         raise NonceError("malformed") from None
     (issued,) = _ISSUED.unpack(plain[: _ISSUED.size])
-    if not issued <= now <= issued + max_age:
+    if not issued <= now <= issued + min(max_age, NONCE_MAX_AGE):
         raise NonceError("expired")
-    return plain[_ISSUED.size :].decode()
+    binding = plain[_ISSUED.size : _ISSUED.size + 32]
+    return Nonce(receipt=plain[_ISSUED.size + 32 :].decode(), binding=binding)

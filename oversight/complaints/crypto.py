@@ -42,6 +42,7 @@ __all__ = [
     "KEY_PARAMS_DEFAULT",
     "RECEIPT_ALPHABET",
     "RECEIPT_BITS",
+    "CaseKeys",
     "DecryptionError",
     "InvalidReceipt",
     "KeyParams",
@@ -51,6 +52,8 @@ __all__ = [
     "ReportKey",
     "decrypt_stream",
     "encrypt_stream",
+    "file_bucket",
+    "format_public_key",
     "format_receipt",
     "kdf_derive",
     "new_receipt",
@@ -58,6 +61,7 @@ __all__ = [
     "new_recovery_kit",
     "normalise_receipt",
     "open_sealed",
+    "parse_public_key",
     "protect_private_key",
     "receipt_keys",
     "receipt_verifier",
@@ -67,8 +71,12 @@ __all__ = [
     "rotate_sealed",
     "seal",
     "unlock_private_key",
+    "unwrap_by_custodians",
+    "unwrap_case_keys",
     "unwrap_for_recipient",
     "unwrap_for_reporter",
+    "wrap_case_keys",
+    "wrap_for_custodians",
     "wrap_for_recipient",
     "wrap_for_reporter",
 ]
@@ -85,6 +93,9 @@ _TAG_FINAL = sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL
 _STREAM_MAGIC = b"OVS1"
 _STREAM_PREFIX = struct.Struct(">4sI")  # magic, chunk size
 DEFAULT_CHUNK_SIZE = 64 * 1024
+PAD_BLOCK = 256
+"""Every sealed item is padded to a multiple of this many bytes before encryption."""
+FILE_BUCKET_MIN = 64 * 1024
 _MAX_CHUNK_SIZE = 16 * 1024 * 1024
 
 
@@ -172,8 +183,18 @@ class RecipientPrivateKey(_Secret):
 # --- AEAD for small items: content, metadata, messages, notes -----------------------
 
 
-def seal(key: ReportKey, plaintext: bytes, *, report_id: str, purpose: str) -> bytes:
+def seal(
+    key: ReportKey,
+    plaintext: bytes,
+    *,
+    report_id: str,
+    purpose: str,
+    pad_block: int = PAD_BLOCK,
+) -> bytes:
     """Encrypt ``plaintext`` for ``report_id``/``purpose``: version, nonce, ciphertext.
+
+    The plaintext is padded (ISO/IEC 7816-4, ``sodium_pad``) to a multiple of
+    :data:`PAD_BLOCK` bytes first, so a stored length tells only the bucket.
 
     The 24-byte nonce is random; XChaCha20's nonce is large enough that random
     nonces never collide in practice, so no counter has to be kept.
@@ -181,21 +202,29 @@ def seal(key: ReportKey, plaintext: bytes, *, report_id: str, purpose: str) -> b
     nonce = nacl.utils.random(_AEAD_NONCE)
     aad = _ad(b"item", report_id.encode(), purpose.encode())
     body = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
-        plaintext, aad, nonce, key.reveal()
+        sodium.sodium_pad(plaintext, pad_block), aad, nonce, key.reveal()
     )
     return bytes([_VERSION]) + nonce + body
 
 
-def open_sealed(key: ReportKey, blob: bytes, *, report_id: str, purpose: str) -> bytes:
+def open_sealed(
+    key: ReportKey,
+    blob: bytes,
+    *,
+    report_id: str,
+    purpose: str,
+    pad_block: int = PAD_BLOCK,
+) -> bytes:
     """Decrypt what :func:`seal` produced; :class:`DecryptionError` on any mismatch."""
     if len(blob) < 1 + _AEAD_NONCE + _AEAD_TAG or blob[0] != _VERSION:
         raise DecryptionError("not a sealed item")
     nonce, body = blob[1 : 1 + _AEAD_NONCE], blob[1 + _AEAD_NONCE :]
     aad = _ad(b"item", report_id.encode(), purpose.encode())
     try:
-        return sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+        padded = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
             body, aad, nonce, key.reveal()
         )
+        return sodium.sodium_unpad(padded, pad_block)
     except nacl.exceptions.CryptoError:
         raise DecryptionError("item failed to authenticate") from None
 
@@ -390,6 +419,134 @@ def rotate_sealed(
     return seal(new, plain, report_id=report_id, purpose=purpose)
 
 
+# --- the two keys of a case, and M-of-N recovery -----------------------------------------
+
+
+class CaseKeys:
+    """A case's two keys: ``case`` (what the reporter wrote and reads) and ``internal``.
+
+    ``case`` seals the report, contact details, messages and files, and is wrapped
+    to the holders, the reporter and the recovery custodians. ``internal`` seals
+    notes, grant reasons, exclusions with their reasons and the case's audit key;
+    it is never wrapped to the reporter, so a receipt opens nothing internal.
+    """
+
+    __slots__ = ("case", "internal")
+
+    def __init__(self, case: ReportKey, internal: ReportKey) -> None:
+        self.case = case
+        self.internal = internal
+
+    @classmethod
+    def generate(cls) -> CaseKeys:
+        return cls(ReportKey.generate(), ReportKey.generate())
+
+    def __repr__(self) -> str:
+        return "CaseKeys(<redacted>)"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CaseKeys):
+            return NotImplemented
+        return self.case == other.case and self.internal == other.internal
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[object, ...]:
+        raise TypeError("CaseKeys must not be serialised")
+
+
+def _bundle_plaintext(keys: CaseKeys, report_id: str) -> bytes:
+    return (
+        _ad(b"wrap-bundle", report_id.encode())
+        + keys.case.reveal()
+        + keys.internal.reveal()
+    )
+
+
+def _open_bundle(plain: bytes, report_id: str) -> CaseKeys:
+    expected = _ad(b"wrap-bundle", report_id.encode())
+    if len(plain) != len(expected) + 2 * KEY_BYTES or not hmac.compare_digest(
+        plain[: len(expected)], expected
+    ):
+        raise DecryptionError("decryption failed")
+    raw = plain[len(expected) :]
+    return CaseKeys(ReportKey(raw[:KEY_BYTES]), ReportKey(raw[KEY_BYTES:]))
+
+
+def wrap_case_keys(keys: CaseKeys, public_key: bytes, *, report_id: str) -> bytes:
+    """Seal both case keys (bound to ``report_id``) to one holder's public key."""
+    box = nacl.public.SealedBox(nacl.public.PublicKey(public_key))
+    return bytes(box.encrypt(_bundle_plaintext(keys, report_id)))
+
+
+def unwrap_case_keys(
+    wrapped: bytes, private_key: RecipientPrivateKey, *, report_id: str
+) -> CaseKeys:
+    """Open a holder's wrap of both case keys; :class:`DecryptionError` otherwise."""
+    box = nacl.public.SealedBox(nacl.public.PrivateKey(private_key.reveal()))
+    try:
+        plain = box.decrypt(wrapped)
+    except (nacl.exceptions.CryptoError, TypeError, ValueError):
+        raise DecryptionError("decryption failed") from None
+    return _open_bundle(plain, report_id)
+
+
+def _layer_ad(report_id: str, depth: int, total: int) -> bytes:
+    return _ad(b"recovery-layer", report_id.encode(), bytes([depth, total]))
+
+
+def wrap_for_custodians(
+    keys: CaseKeys, public_keys: list[bytes], *, report_id: str
+) -> bytes:
+    """Nested sealed boxes: ``seal(pk_1, seal(pk_2, ... seal(pk_m, K)))``.
+
+    Opening needs every listed custodian's private key, outermost first; one
+    custodian alone, or any subset, learns nothing. Each layer names the report
+    and its position, so layers cannot be swapped between wraps or reports.
+    """
+    if not public_keys:
+        raise ValueError("at least one custodian")
+    total = len(public_keys)
+    inner = _bundle_plaintext(keys, report_id)
+    for depth in range(total - 1, -1, -1):
+        box = nacl.public.SealedBox(nacl.public.PublicKey(public_keys[depth]))
+        inner = bytes(box.encrypt(_layer_ad(report_id, depth, total) + inner))
+    return inner
+
+
+def unwrap_by_custodians(
+    wrapped: bytes, private_keys: list[RecipientPrivateKey], *, report_id: str
+) -> CaseKeys:
+    """Open :func:`wrap_for_custodians` with every custodian's key, in the same order."""
+    total = len(private_keys)
+    blob = wrapped
+    for depth, private in enumerate(private_keys):
+        box = nacl.public.SealedBox(nacl.public.PrivateKey(private.reveal()))
+        try:
+            plain = box.decrypt(blob)
+        except (nacl.exceptions.CryptoError, TypeError, ValueError):
+            raise DecryptionError("decryption failed") from None
+        prefix = _layer_ad(report_id, depth, total)
+        if not hmac.compare_digest(plain[: len(prefix)], prefix):
+            raise DecryptionError("decryption failed")
+        blob = plain[len(prefix) :]
+    return _open_bundle(blob, report_id)
+
+
+def file_bucket(size: int) -> int:
+    """The padded size a file of ``size`` bytes is stored at (Padmé, at least 64 KiB).
+
+    Padmé (Nikitin et al., PETS 2019) rounds up so that at most O(log log n) bits of
+    the size remain, with at most 12% overhead; every file under 64 KiB looks alike.
+    """
+    if size <= FILE_BUCKET_MIN:
+        return FILE_BUCKET_MIN
+    e = size.bit_length() - 1
+    s = e.bit_length()
+    mask = (1 << (e - s)) - 1
+    return (size + mask) & ~mask
+
+
 # --- recipient private keys under their own secret (Argon2id) -------------------------
 
 
@@ -543,6 +700,33 @@ def recovery_key_from_kit(text: str) -> RecipientPrivateKey:
     if not hmac.compare_digest(_kit_checksum(raw), cleaned[52:]):
         raise ValueError("the recovery kit has a typo")
     return RecipientPrivateKey(raw)
+
+
+def _pk_checksum(raw: bytes) -> str:
+    digest = nacl.hash.blake2b(
+        raw, digest_size=16, person=b"ovs-recovery-pub", encoder=RawEncoder
+    )
+    return _b32encode(int.from_bytes(digest[:3], "big") >> 4, 4)
+
+
+def format_public_key(public_key: bytes) -> str:
+    """A custodian's public key as 56 Crockford base32 characters with a checksum."""
+    body = _b32encode(int.from_bytes(public_key, "big"), 52) + _pk_checksum(public_key)
+    return " ".join(body[i : i + 4] for i in range(0, len(body), 4))
+
+
+def parse_public_key(text: str) -> bytes:
+    """Parse a typed or pasted custodian public key; :class:`ValueError` on a typo."""
+    cleaned = _clean_base32(text)
+    if len(cleaned) != 56:
+        raise ValueError("a recovery public key has 56 characters")
+    value = _b32decode(cleaned[:52])
+    if value >> 256:
+        raise ValueError("not a recovery public key")
+    raw = value.to_bytes(32, "big")
+    if not hmac.compare_digest(_pk_checksum(raw), cleaned[52:]):
+        raise ValueError("the recovery public key has a typo")
+    return raw
 
 
 # --- receipts -----------------------------------------------------------------------
