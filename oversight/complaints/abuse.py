@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import heapq
 import hmac
 import math
 import secrets
@@ -60,7 +61,7 @@ class Policy:
     base_bits: int = 0
     bits_per_doubling: int = 2
     max_bits: int = 20  # ~1M SHA-256: about a second in a browser
-    receipt_attempts: int = 60  # per client per window, then 429
+    receipt_attempts: int = 20  # wrong receipts per client per window, then 429
     submissions: int = 20  # per client per window, then flagged (never refused)
     waits: int = 3  # time-paid proofs per client per window
     hashes_per_second: float = 2.0**17  # what a slow phone does, for the wait path
@@ -145,6 +146,7 @@ class Guard:
         self._events: OrderedDict[tuple[str, Event], deque[float]] = OrderedDict()
         self._load: deque[float] = deque()
         self._used: dict[bytes, float] = {}
+        self._expiries: list[tuple[float, bytes]] = []  # a heap: forgetting costs log n
 
     def _tick(self) -> float:
         now = self._clock()
@@ -274,9 +276,9 @@ class Guard:
             now = self._tick()
             if now > issued + self.policy.challenge_ttl:
                 raise ChallengeError("expired")
-            for used, until in list(self._used.items()):
-                if until < now:
-                    del self._used[used]
+            while self._expiries and self._expiries[0][0] < now:
+                _until, used = heapq.heappop(self._expiries)
+                self._used.pop(used, None)
             if body in self._used:
                 raise ChallengeError("used")
             if bits and not solution:
@@ -289,6 +291,7 @@ class Guard:
             elif bits and leading_zero_bits(work_digest(token, solution or "")) < bits:
                 raise ChallengeError("wrong")
             self._used[body] = issued + self.policy.challenge_ttl
+            heapq.heappush(self._expiries, (self._used[body], body))
 
 
 # --- submission nonces ----------------------------------------------------------------

@@ -229,20 +229,21 @@ def confirm_receipt(request: HttpRequest, slug: str) -> HttpResponse:
 def follow_up(request: HttpRequest, slug: str) -> HttpResponse:
     channel = _channel(slug)
     guard, client = conf.guard(), client_key(request)
+    # A refused client is answered before any other work, so guessing stays cheap.
+    decision = guard.may_try_receipt(client)
+    if not decision.allowed:
+        response = render(
+            request,
+            "complaints/too_many.html",
+            {"company": channel.company},
+            status=429,
+        )
+        response.headers["Retry-After"] = str(decision.retry_after)
+        return response
     data = request.POST.copy() if request.method == "POST" else None
     form = ReceiptForm(data)
     if request.method == "POST":
         guard.note_request()
-        decision = guard.may_try_receipt(client)
-        if not decision.allowed:
-            response = render(
-                request,
-                "complaints/too_many.html",
-                {"company": channel.company},
-                status=429,
-            )
-            response.headers["Retry-After"] = str(decision.retry_after)
-            return response
         if form.is_valid():
             try:
                 guard.redeem(

@@ -14,7 +14,14 @@ from django.http import Http404
 
 from oversight.accounts.models import Company, User
 from oversight.complaints import conf
-from oversight.complaints.models import Case, Category, DeletionRecord, Status
+from oversight.complaints.models import Case, Category, Channel, DeletionRecord, Status
+from oversight.complaints.services import policy_of
+from oversight.rules.complaints.deadlines import (
+    acknowledgement_due,
+    feedback_due,
+    reminder_due,
+)
+from oversight.rules.complaints.policy import ComplaintPolicy
 from oversight.rules.complaints.statistics import (
     AGE_BUCKETS,
     OLDEST_BUCKET,
@@ -32,6 +39,30 @@ def cases_for(user: User, company: Company) -> QuerySet[Case]:
     return Case.objects.filter(
         company=company, wraps__holder_tag=conf.holder_tag(user.pk)
     ).order_by("-received_on", "id")
+
+
+def deadlines_for(
+    cases: list[Case], company: Company, as_of: date
+) -> list[dict[str, Any]]:
+    """Each case with its acknowledgement and feedback deadlines and whether to remind."""
+    channel = Channel.objects.filter(company=company).first()
+    policy = ComplaintPolicy() if channel is None else policy_of(channel)
+    rows = []
+    for case in cases:
+        ack_due = acknowledgement_due(case.received_on, policy)
+        fb_due = feedback_due(case.received_on, policy)
+        rows.append(
+            {
+                "case": case,
+                "ack_due": ack_due,
+                "feedback_due": fb_due,
+                "remind_ack": reminder_due(
+                    ack_due, case.acknowledged_on, as_of, policy
+                ),
+                "remind_feedback": reminder_due(fb_due, case.closed_on, as_of, policy),
+            }
+        )
+    return rows
 
 
 def get_case_for(user: User, company: Company, case_id: str) -> Case:

@@ -405,6 +405,12 @@ def excluded_ids(case: Case, keys: crypto.CaseKeys) -> set[int]:
     return {int(e["id"]) for e in internal_of(case, keys)["exclusions"]}
 
 
+_WRITERS = threading.Lock()
+"""One submission transaction at a time per process: a worker's threads queue on this
+lock, which wakes the next one at once, rather than in SQLite's busy handler, which
+sleeps in steps of up to 100 ms."""
+
+
 def submit_report(
     company: Company,
     *,
@@ -432,7 +438,7 @@ def submit_report(
         raise ValidationError("Choose a category.")
     _check_files(data.files)
     try:
-        with transaction.atomic():
+        with _WRITERS, transaction.atomic():
             return _create_case(company, keys, verifier, data, on, suspect), True
     except IntegrityError:
         existing = Case.objects.filter(receipt_verifier=verifier).first()
@@ -769,6 +775,12 @@ def audit_trail(case: Case, keys: crypto.CaseKeys) -> list[dict[str, Any]]:
 def note_viewed(case: Case, *, actor: User, what: str = "case") -> None:
     """Record a view of the case or a download of one of its files in its chain."""
     _record(case, f"{what}_viewed", actor)
+
+
+@transaction.atomic
+def note_exported(case: Case, *, actor: User) -> None:
+    """Record an export of the whole case in its chain."""
+    _record(case, "case_exported", actor)
 
 
 @transaction.atomic

@@ -13,5 +13,6 @@ urlpatterns = [
     path("statistics/", views.statistics, name="statistics"),
     path("<str:case_id>/", views.case_detail, name="detail"),
     path("<str:case_id>/act/", views.case_act, name="act"),
+    path("<str:case_id>/export/", views.case_export, name="export"),
     path("<str:case_id>/files/<str:file_id>/", views.case_file, name="file"),
 ]

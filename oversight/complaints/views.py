@@ -9,10 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
+from oversight.accounts.decorators import reauth_required
 from oversight.accounts.http import AuthenticatedHttpRequest
 from oversight.accounts.models import Company, Role
 from oversight.accounts.queries import company_for, company_today, holders_of
@@ -37,7 +39,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     company = company_for(request, "complaints.cases")
     cases = list(queries.cases_for(request.user, company))
     context = {
-        "cases": cases,
+        "rows": queries.deadlines_for(cases, company, company_today(company)),
         "has_key": RecipientKey.objects.filter(user=request.user).exists(),
     }
     return _no_store(render(request, "complaints/case_list.html", context))
@@ -197,6 +199,24 @@ def _custodian_lines(company: Company, text: str) -> list[services.CustodianInpu
                 raise ValidationError(f"{label.strip()}: no such person here.")
         items.append(services.CustodianInput(label.strip(), public.strip(), person))
     return items
+
+
+@login_required
+@reauth_required
+def case_export(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
+    """The whole case as text, for counsel: after re-authentication, and recorded."""
+    case, key = _case_and_key(request, case_id)
+    if key is None:
+        return redirect(f"{reverse('complaints:key')}?next={request.path}")
+    text = render_to_string(
+        "complaints/case_export.txt", {"case": case, **recipient_view(case, key)}
+    )
+    services.note_exported(case, actor=request.user)
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response.headers["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{case.id}.txt"
+    )
+    return _no_store(response)
 
 
 @login_required

@@ -109,7 +109,7 @@ def test_load_and_failures_age_out_of_their_windows(guard, clock):
 
 def test_receipt_guessing_is_refused_per_client_only(guard, clock):
     attacker, reporter = guard.client("attacker"), guard.client("reporter")
-    for _ in range(59):
+    for _ in range(19):
         guard.record(attacker, Event.RECEIPT_FAILURE)
     assert guard.may_try_receipt(attacker).allowed
     guard.record(attacker, Event.RECEIPT_FAILURE)

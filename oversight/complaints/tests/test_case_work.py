@@ -414,3 +414,51 @@ def test_the_demo_is_idempotent_and_hides_one_case_from_ben(db, company, persona
     assert Case.objects.count() == 4
     assert queries.cases_for(personas["ada"], company).count() == 4
     assert queries.cases_for(personas["ben"], company).count() == 3
+
+
+def test_the_list_shows_deadlines_and_reminders_in_a_fixed_number_of_queries(
+    channel, personas, keys, report, client_for, django_assert_max_num_queries
+):
+    for _ in range(3):
+        report()
+    client = client_for("ada")
+    with (
+        time_machine.travel(datetime(2026, 3, 8, 20, 0, tzinfo=UTC)),
+        django_assert_max_num_queries(20),
+    ):
+        html = client.get(reverse("complaints:list")).content.decode()
+    assert "2026-03-09" in html  # acknowledge within 7 days of 2 March
+    assert "2026-06-02" in html  # feedback within 3 months
+    assert html.count("reminder: due") == 3
+
+
+def test_export_needs_reauthentication_and_is_recorded(
+    channel, personas, keys, report, client_for
+):
+    import time
+
+    from oversight.accounts.decorators import SESSION_REAUTH_AT
+
+    case, _ = report(text="Exported text")
+    client = _unlocked(client_for, "ada")
+    url = reverse("complaints:export", args=[case.id])
+    first = client.get(url)
+    assert first.status_code == 302
+    assert reverse("accounts:confirm") in first.url
+    session = client.session
+    session[SESSION_REAUTH_AT] = time.time()
+    session.save()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"Exported text" in response.content
+    assert (
+        LedgerEvent.objects.filter(
+            chain=case.ledger_chain, action="complaints.case_exported"
+        ).count()
+        == 1
+    )
+    eve = client_for("eve")
+    session = eve.session
+    session[SESSION_REAUTH_AT] = time.time()
+    session.save()
+    assert eve.get(url).status_code == 404

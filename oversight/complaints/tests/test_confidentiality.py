@@ -390,3 +390,27 @@ def test_hidden_and_absent_cases_take_the_same_path(
         print(
             f"\n404 median: hidden {medians['hidden']:.2f} ms, absent {medians['absent']:.2f} ms"
         )
+
+
+def test_the_dashboard_panel_counts_only_held_cases(
+    channel, personas, keys, report, client_for
+):
+    report()
+    report(concerns=[personas["ben"]])
+    assert b"You hold 2 cases" in client_for("ada").get(reverse("dashboard")).content
+    assert b"You hold 1 case;" in client_for("ben").get(reverse("dashboard")).content
+    assert b"You hold" not in client_for("cleo").get(reverse("dashboard")).content
+
+
+def test_nothing_about_a_reporter_is_stored_as_an_instant():
+    """Reporter-facing and reporter-caused times are dates (C2): no DateTimeField at all."""
+    from django.apps import apps
+    from django.db import models
+
+    fields = [
+        f"{model.__name__}.{field.name}"
+        for model in apps.get_app_config("complaints").get_models()
+        for field in model._meta.get_fields()
+        if isinstance(field, models.DateTimeField)
+    ]
+    assert fields == []
