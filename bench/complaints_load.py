@@ -58,8 +58,10 @@ def env_for(var: Path, port: int) -> dict[str, str]:
         SECURE_SSL_REDIRECT="false",
         OVERSIGHT_VAR_DIR=str(var),
         COMPLAINTS_PEPPER="bench-pepper-" + "p" * 40,
-        OVERSIGHT_BIND=f"127.0.0.1:{port}",
-        OVERSIGHT_ACCESS_LOG=str(var / "access.log"),
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        GUNICORN_WORKERS="2",
+        GUNICORN_LOG_LEVEL="info",
+        GUNICORN_ACCESS_LOG=str(var / "access.log"),
         DJANGO_SETTINGS_MODULE="oversight.settings",
     )
     return env

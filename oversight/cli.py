@@ -25,6 +25,14 @@ VERBS: dict[str, tuple[str, str]] = {
     ),
     "totp": ("totp", "totp EMAIL: the current authenticator code of a demo persona"),
     "migrate": ("migrate", "apply database migrations"),
+    "collectstatic": (
+        "collectstatic",
+        "gather static files into STATIC_ROOT for the web server",
+    ),
+    "worker": (
+        "db_worker",
+        "run background tasks (board books) from the database queue",
+    ),
     "serve": (
         "runserver",
         "serve on 127.0.0.1:8000 for a single machine (use gunicorn in production)",

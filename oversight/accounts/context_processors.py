@@ -56,7 +56,7 @@ def navigation(roles: frozenset[Any]) -> list[dict[str, Any]]:
 
 def shell(request: HttpRequest) -> dict[str, Any]:
     company = getattr(request, "company", None)
-    roles = getattr(request, "roles", frozenset())
+    roles: frozenset[Any] = getattr(request, "roles", frozenset())
     return {
         "current_company": company,
         "my_companies": getattr(request, "companies", []),

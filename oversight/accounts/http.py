@@ -8,6 +8,6 @@ from oversight.accounts.models import Company, Role, User
 
 
 class AuthenticatedHttpRequest(HttpRequest):
-    user: User  # type: ignore[assignment]
+    user: User
     company: Company | None
     roles: frozenset[Role]

@@ -45,7 +45,7 @@ def companies_for(user: User | AnonymousUser) -> list[Company]:
     if not user.is_authenticated:
         return []
     seen: dict[int, Company] = {}
-    for assignment in active_assignments(user):  # type: ignore[arg-type]
+    for assignment in active_assignments(user):
         if company_today(assignment.company) >= assignment.starts_on:
             seen.setdefault(assignment.company_id, assignment.company)
     return sorted(seen.values(), key=lambda c: c.name)

@@ -34,7 +34,13 @@ from oversight.accounts.forms import (
 )
 from oversight.accounts.http import AuthenticatedHttpRequest
 from oversight.accounts.middleware import SESSION_COMPANY
-from oversight.accounts.models import ApiToken, Invitation, RoleAssignment, User
+from oversight.accounts.models import (
+    ApiToken,
+    Company,
+    Invitation,
+    RoleAssignment,
+    User,
+)
 
 SESSION_ENROL_DEVICE = "oversight_enrol_device"
 SESSION_NEW_CODES = "oversight_new_recovery_codes"
@@ -75,7 +81,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, "The email address or password is not right.")
             else:
                 login(request, user)
-                services.record_sign_in(user, client=client, stage="password")  # type: ignore[arg-type]
+                services.record_sign_in(user, client=client, stage="password")
                 return redirect(_next_url(request))
     return render(
         request, "accounts/signin.html", {"form": form, "next": _next_url(request)}
@@ -85,7 +91,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        services.record_sign_out(request.user)  # type: ignore[arg-type]
+        services.record_sign_out(request.user)
     logout(request)
     response = redirect("accounts:login")
     response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
@@ -245,21 +251,33 @@ def security(request: AuthenticatedHttpRequest) -> HttpResponse:
 # --- people -------------------------------------------------------------------
 
 
-@login_required
-def people(request: AuthenticatedHttpRequest) -> HttpResponse:
-    company = queries.company_for(request, "people.view")
+def _people_page(
+    request: AuthenticatedHttpRequest,
+    company: Company,
+    *,
+    invite_form: InviteForm | None = None,
+    assign_form: AssignRoleForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The people page, with any form that failed shown with its errors."""
     can_manage = _can(request, "people.manage")
+    invitations = Invitation.objects.filter(
+        company=company, accepted_at__isnull=True, revoked_at__isnull=True
+    ).select_related("invited_by")
     context = {
         "assignments": queries.people_of(company),
-        "invitations": Invitation.objects.filter(
-            company=company, accepted_at__isnull=True, revoked_at__isnull=True
-        ).select_related("invited_by"),
+        "invitations": invitations if can_manage else [],
         "can_manage": can_manage,
-        "invite_form": InviteForm(),
-        "assign_form": AssignRoleForm(),
+        "invite_form": invite_form or InviteForm(),
+        "assign_form": assign_form or AssignRoleForm(),
         "today": queries.company_today(company),
     }
-    return render(request, "accounts/people_list.html", context)
+    return render(request, "accounts/people_list.html", context, status=status)
+
+
+@login_required
+def people(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return _people_page(request, queries.company_for(request, "people.view"))
 
 
 def _can(request: AuthenticatedHttpRequest, action: str) -> bool:
@@ -284,19 +302,7 @@ def invite(request: AuthenticatedHttpRequest) -> HttpResponse:
             f"Invitation sent to {issued.invitation.email}. The link works once and expires in {settings.INVITATION_MAX_AGE_HOURS} hours.",
         )
         return redirect("accounts:people")
-    return render(
-        request,
-        "accounts/people_list.html",
-        {
-            "assignments": queries.people_of(company),
-            "invitations": [],
-            "can_manage": True,
-            "invite_form": form,
-            "assign_form": AssignRoleForm(),
-            "today": queries.company_today(company),
-        },
-        status=400,
-    )
+    return _people_page(request, company, invite_form=form, status=400)
 
 
 @require_POST
@@ -331,19 +337,7 @@ def assign(request: AuthenticatedHttpRequest) -> HttpResponse:
                     f"{user} now holds the role from {data['starts_on']:%d %b %Y}.",
                 )
                 return redirect("accounts:people")
-    return render(
-        request,
-        "accounts/people_list.html",
-        {
-            "assignments": queries.people_of(company),
-            "invitations": [],
-            "can_manage": True,
-            "invite_form": InviteForm(),
-            "assign_form": form,
-            "today": queries.company_today(company),
-        },
-        status=400,
-    )
+    return _people_page(request, company, assign_form=form, status=400)
 
 
 @require_POST

@@ -12,9 +12,12 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from gunicorn.glogging import Logger  # type: ignore[import-untyped]  # no stubs published
+
+from oversight.accounts.logging import StripClientDetails
 
 REPORTER_PREFIX = "/report/"
 ACCESS_FORMAT = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
@@ -32,8 +35,34 @@ class ReporterRouteFilter(logging.Filter):
         return True
 
 
+class ScrubErrorLog(logging.Filter):
+    """Mask client addresses and reporter paths in gunicorn's error log.
+
+    gunicorn writes ``Invalid request from ip=...`` at WARNING for a malformed request,
+    and the path of a request that failed; both could point at a reporter.
+    """
+
+    _PATH = re.compile(r"/report/\S*")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        StripClientDetails().filter(record)
+        if isinstance(record.msg, str):
+            record.msg = self._PATH.sub("/report/[...]", record.msg)
+        if record.args:
+            args = record.args if isinstance(record.args, tuple) else (record.args,)
+            record.args = tuple(
+                self._PATH.sub("/report/[...]", a) if isinstance(a, str) else a
+                for a in args
+            )
+        return True
+
+
 class PrivateAccessLogger(Logger):  # type: ignore[misc]  # gunicorn ships no types
-    """gunicorn's logger, minus every access line of a reporter route."""
+    """gunicorn's logger, minus every access line of a reporter route, errors scrubbed."""
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        self.error_log.addFilter(ScrubErrorLog())
 
     def access(
         self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any

@@ -111,24 +111,33 @@ class Verification:
 
 def verify_chain(key: str) -> Verification:
     """Recompute a chain and check its head and signed checkpoints; name the first bad event."""
+    count, hashes, problem = _walk_events(key)
+    checkpoints = list(Checkpoint.objects.filter(chain=key).order_by("seq"))
+    if problem is None:
+        problem = _check_checkpoints(key, checkpoints, hashes)
+    return Verification(key, count, len(checkpoints), problem)
+
+
+def _walk_events(key: str) -> tuple[int, dict[int, str], Problem | None]:
+    """Recompute every event's link; return the count, the hashes by seq and the first problem."""
     expected_prev = chain.GENESIS
     expected_seq = 1
     hashes: dict[int, str] = {}
-    count = 0
     events = LedgerEvent.objects.filter(chain=key).order_by("seq", "pk")
     for event in events.iterator(chunk_size=2000):
-        count += 1
-        problem = None
+        message = ""
         if event.seq != expected_seq:
             what = "missing" if event.seq > expected_seq else "duplicated or reordered"
-            problem = f"event #{expected_seq} is {what} (found #{event.seq} next)"
+            message = f"event #{expected_seq} is {what} (found #{event.seq} next)"
         elif event.prev_hash != expected_prev:
-            problem = f"event #{event.seq} does not follow event #{event.seq - 1} (previous hash differs)"
+            message = f"event #{event.seq} does not follow event #{event.seq - 1} (previous hash differs)"
         elif chain.link(event.prev_hash, event.payload()) != event.hash:
-            problem = f"event #{event.seq} was altered (its content no longer matches its hash)"
-        if problem:
-            return Verification(
-                key, count, 0, Problem(key, expected_seq, event.pk, problem)
+            message = f"event #{event.seq} was altered (its content no longer matches its hash)"
+        if message:
+            return (
+                len(hashes) + 1,
+                hashes,
+                Problem(key, expected_seq, event.pk, message),
             )
         hashes[event.seq] = event.hash
         expected_prev = event.hash
@@ -136,18 +145,15 @@ def verify_chain(key: str) -> Verification:
     last = expected_seq - 1
     head = ChainHead.objects.filter(chain=key).first()
     if head is not None and (head.seq != last or head.hash != expected_prev):
-        return Verification(
-            key,
-            count,
-            0,
-            Problem(
-                key,
-                head.seq,
-                None,
-                f"the chain ends at #{last} but its head says #{head.seq}: events were removed from the end",
-            ),
-        )
-    checkpoints = list(Checkpoint.objects.filter(chain=key).order_by("seq"))
+        message = f"the chain ends at #{last} but its head says #{head.seq}: events were removed from the end"
+        return len(hashes), hashes, Problem(key, head.seq, None, message)
+    return len(hashes), hashes, None
+
+
+def _check_checkpoints(
+    key: str, checkpoints: list[Checkpoint], hashes: dict[int, str]
+) -> Problem | None:
+    """The first checkpoint whose signature, signer or signed head does not hold."""
     public = _public_key_b64()
     for cp in checkpoints:
         message = chain.checkpoint_message(
@@ -158,42 +164,27 @@ def verify_chain(key: str) -> Verification:
                 message, base64.b64decode(cp.signature)
             )
         except (BadSignatureError, ValueError):
-            return Verification(
+            return Problem(
                 key,
-                count,
-                len(checkpoints),
-                Problem(
-                    key,
-                    cp.seq,
-                    None,
-                    f"the checkpoint at #{cp.seq} has an invalid signature",
-                ),
+                cp.seq,
+                None,
+                f"the checkpoint at #{cp.seq} has an invalid signature",
             )
         if public is not None and cp.public_key != public:
-            return Verification(
+            return Problem(
                 key,
-                count,
-                len(checkpoints),
-                Problem(
-                    key,
-                    cp.seq,
-                    None,
-                    f"the checkpoint at #{cp.seq} was signed by an unknown key",
-                ),
+                cp.seq,
+                None,
+                f"the checkpoint at #{cp.seq} was signed by an unknown key",
             )
         if hashes.get(cp.seq) != cp.head_hash:
-            return Verification(
+            return Problem(
                 key,
-                count,
-                len(checkpoints),
-                Problem(
-                    key,
-                    cp.seq,
-                    None,
-                    f"event #{cp.seq} differs from what the checkpoint of {cp.signed_at:%Y-%m-%d %H:%M} signed",
-                ),
+                cp.seq,
+                None,
+                f"event #{cp.seq} differs from what the checkpoint of {cp.signed_at:%Y-%m-%d %H:%M} signed",
             )
-    return Verification(key, count, len(checkpoints), None)
+    return None
 
 
 def chains() -> list[str]:

@@ -55,7 +55,20 @@ def test_the_shipped_gunicorn_config_logs_no_client_details():
     for atom in ("%(h)s", "%(a)s", "%(f)s", "%(q)s", "%(r)s", "%(u)s", "}i)s", "}e)s"):
         assert atom not in conf["access_log_format"]
     assert conf["logger_class"] == "oversight.complaints.logging.PrivateAccessLogger"
-    assert conf["loglevel"] == "warning"
+
+
+def test_the_gunicorn_error_log_masks_addresses_and_reporter_paths(capsys):
+    from gunicorn.config import Config  # type: ignore[import-untyped]  # no stubs published
+
+    logger = PrivateAccessLogger(Config())
+    logger.warning("Invalid request from ip=192.0.2.9: bad header")
+    logger.exception(
+        "Error handling request %s %s", "POST", "/report/one-stop-systems/case/"
+    )
+    err = capsys.readouterr().err
+    assert "192.0.2.9" not in err
+    assert "one-stop-systems" not in err
+    assert "[address]" in err
 
 
 @pytest.mark.parametrize(

@@ -36,9 +36,10 @@ def _tamper(sql: str, params: list[object]) -> None:
             with guard.maintenance():
                 cursor.execute(sql, params)
         else:
-            cursor.execute("ALTER TABLE ledger_ledgerevent DISABLE TRIGGER USER")
+            # A superuser session can switch triggers off, as an attacker with the server could.
+            cursor.execute("SET session_replication_role = replica")
             cursor.execute(sql, params)
-            cursor.execute("ALTER TABLE ledger_ledgerevent ENABLE TRIGGER USER")
+            cursor.execute("SET session_replication_role = DEFAULT")
 
 
 @pytest.mark.django_db(transaction=True)
