@@ -23,6 +23,7 @@ import base64
 import hashlib
 import heapq
 import hmac
+import ipaddress
 import math
 import secrets
 import struct
@@ -157,7 +158,12 @@ class Guard:
     # --- clients ---------------------------------------------------------------------
 
     def client(self, address: str) -> str:
-        """The opaque key for an address: HMAC under this hour's random key."""
+        """The opaque key for an address: HMAC under this hour's random key.
+
+        An IPv6 address counts by its /64 (one subscriber's whole prefix), so rotating
+        through a prefix does not buy fresh budgets; an IPv4-mapped one as IPv4.
+        """
+        address = client_network(address)
         with self._lock:
             self._tick()
             return hmac.new(self._client_key, address.encode(), "sha256").hexdigest()[
@@ -295,6 +301,19 @@ class Guard:
 
 
 # --- submission nonces ----------------------------------------------------------------
+
+
+def client_network(address: str) -> str:
+    """The unit a client is counted by: an IPv4 address, or an IPv6 /64."""
+    try:
+        ip = ipaddress.ip_address(address.strip().split("%")[0])
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((int(ip) >> 64 << 64, 64)))
+    return str(ip)
 
 
 class NonceError(Exception):

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hmac
 import secrets
 import struct
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -40,6 +41,8 @@ from nacl.encoding import RawEncoder
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
     "KEY_PARAMS_DEFAULT",
+    "KEY_PARAMS_MIN",
+    "KEY_PARAMS_TESTS",
     "RECEIPT_ALPHABET",
     "RECEIPT_BITS",
     "CaseKeys",
@@ -217,7 +220,7 @@ def open_sealed(
 ) -> bytes:
     """Decrypt what :func:`seal` produced; :class:`DecryptionError` on any mismatch."""
     if len(blob) < 1 + _AEAD_NONCE + _AEAD_TAG or blob[0] != _VERSION:
-        raise DecryptionError("not a sealed item")
+        raise DecryptionError("decryption failed")
     nonce, body = blob[1 : 1 + _AEAD_NONCE], blob[1 + _AEAD_NONCE :]
     aad = _ad(b"item", report_id.encode(), purpose.encode())
     try:
@@ -226,7 +229,7 @@ def open_sealed(
         )
         return sodium.sodium_unpad(padded, pad_block)
     except nacl.exceptions.CryptoError:
-        raise DecryptionError("item failed to authenticate") from None
+        raise DecryptionError("decryption failed") from None
 
 
 # --- secretstream for files ----------------------------------------------------------
@@ -304,13 +307,13 @@ def decrypt_stream(
     """
     prefix = _read_exactly(src, _STREAM_PREFIX.size)
     if len(prefix) != _STREAM_PREFIX.size:
-        raise DecryptionError("stream too short")
+        raise DecryptionError("decryption failed")
     magic, chunk_size = _STREAM_PREFIX.unpack(prefix)
     if magic != _STREAM_MAGIC or not 1 <= chunk_size <= _MAX_CHUNK_SIZE:
-        raise DecryptionError("not an encrypted stream")
+        raise DecryptionError("decryption failed")
     header = _read_exactly(src, _SS_HEADER)
     if len(header) != _SS_HEADER:
-        raise DecryptionError("stream too short")
+        raise DecryptionError("decryption failed")
     aad = _stream_ad(report_id, purpose, prefix)
     state = sodium.crypto_secretstream_xchacha20poly1305_state()
     try:
@@ -318,27 +321,27 @@ def decrypt_stream(
             state, header, key.reveal()
         )
     except nacl.exceptions.CryptoError:
-        raise DecryptionError("stream header rejected") from None
+        raise DecryptionError("decryption failed") from None
     record_size = chunk_size + _SS_ABYTES
     while True:
         record = _read_exactly(src, record_size)
         if len(record) < _SS_ABYTES:
-            raise DecryptionError("stream truncated")
+            raise DecryptionError("decryption failed")
         try:
             plain, tag = sodium.crypto_secretstream_xchacha20poly1305_pull(
                 state, record, aad
             )
         except nacl.exceptions.CryptoError:
-            raise DecryptionError("stream record failed to authenticate") from None
+            raise DecryptionError("decryption failed") from None
         full = len(record) == record_size
         if tag == _TAG_FINAL:
             if full or src.read(1):
-                raise DecryptionError("data after the end of the stream")
+                raise DecryptionError("decryption failed")
             if plain:
                 yield plain
             return
         if tag != _TAG_MESSAGE or not full:
-            raise DecryptionError("stream truncated")
+            raise DecryptionError("decryption failed")
         yield plain
 
 
@@ -392,12 +395,12 @@ def unwrap_for_recipient(
     try:
         plain = box.decrypt(wrapped)
     except (nacl.exceptions.CryptoError, TypeError, ValueError):
-        raise DecryptionError("wrapped key rejected") from None
+        raise DecryptionError("decryption failed") from None
     expected = _ad(b"wrap", report_id.encode())
     if len(plain) != len(expected) + KEY_BYTES or not hmac.compare_digest(
         plain[: len(expected)], expected
     ):
-        raise DecryptionError("wrapped key belongs to another report")
+        raise DecryptionError("decryption failed")
     return ReportKey(plain[len(expected) :])
 
 
@@ -564,6 +567,28 @@ KEY_PARAMS_DEFAULT = KeyParams(opslimit=3, memlimit=128 * 1024 * 1024)
 _KEY_PARAMS_FLOOR = KeyParams(
     opslimit=argon2id.OPSLIMIT_MIN, memlimit=argon2id.MEMLIMIT_MIN
 )
+KEY_PARAMS_TESTS = _KEY_PARAMS_FLOOR
+"""libsodium's own minimum: accepted only when the settings say TESTING."""
+KEY_PARAMS_MIN = KeyParams(opslimit=3, memlimit=64 * 1024 * 1024)
+"""The weakest parameters a deployment accepts, to protect a key or to unlock one
+(tests relax it to libsodium's own minimum, to stay fast)."""
+_ARGON2 = threading.BoundedSemaphore(1)
+"""One Argon2id derivation at a time per process: each takes 128 MiB for 0.2 s, so two
+workers' worth of concurrent unlocks cannot add up past the memory goal."""
+
+
+def _derive(secret: bytes, salt: bytes, opslimit: int, memlimit: int) -> bytes:
+    with _ARGON2:
+        return argon2id.kdf(
+            KEY_BYTES,
+            secret,
+            salt,
+            opslimit=opslimit,
+            memlimit=memlimit,
+            encoder=RawEncoder,
+        )
+
+
 _KEY_PARAMS_CEILING = KeyParams(opslimit=16, memlimit=1024 * 1024 * 1024)
 _PROTECTED = struct.Struct(">BIQ16s")  # version, opslimit, memlimit, salt
 
@@ -578,6 +603,7 @@ def protect_private_key(
     secret: bytes,
     *,
     params: KeyParams = KEY_PARAMS_DEFAULT,
+    minimum: KeyParams = KEY_PARAMS_MIN,
 ) -> bytes:
     """Encrypt a private key under Argon2id(``secret``); parameters stored alongside.
 
@@ -587,16 +613,11 @@ def protect_private_key(
     """
     if not secret:
         raise ValueError("the secret must not be empty")
+    if params.opslimit < minimum.opslimit or params.memlimit < minimum.memlimit:
+        raise ValueError("Argon2id parameters below the minimum")
     salt = nacl.utils.random(argon2id.SALTBYTES)
     header = _PROTECTED.pack(_VERSION, params.opslimit, params.memlimit, salt)
-    kek = argon2id.kdf(
-        KEY_BYTES,
-        secret,
-        salt,
-        opslimit=params.opslimit,
-        memlimit=params.memlimit,
-        encoder=RawEncoder,
-    )
+    kek = _derive(secret, salt, params.opslimit, params.memlimit)
     nonce = nacl.utils.random(_AEAD_NONCE)
     aad = _ad(b"private-key", header, private_key.public_key)
     body = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
@@ -608,13 +629,17 @@ def protect_private_key(
 def protected_key_params(blob: bytes) -> KeyParams:
     """The Argon2id parameters a protected key was made with (to decide on re-protecting)."""
     if len(blob) < _PROTECTED.size:
-        raise DecryptionError("not a protected key")
+        raise DecryptionError("decryption failed")
     _version, opslimit, memlimit, _salt = _PROTECTED.unpack(blob[: _PROTECTED.size])
     return KeyParams(opslimit=opslimit, memlimit=memlimit)
 
 
 def unlock_private_key(
-    blob: bytes, secret: bytes, *, public_key: bytes
+    blob: bytes,
+    secret: bytes,
+    *,
+    public_key: bytes,
+    minimum: KeyParams = KEY_PARAMS_MIN,
 ) -> RecipientPrivateKey:
     """Recover a private key with its owner's secret; :class:`DecryptionError` if wrong.
 
@@ -623,33 +648,30 @@ def unlock_private_key(
     """
     size = _PROTECTED.size + _AEAD_NONCE + KEY_BYTES + _AEAD_TAG
     if len(blob) != size:
-        raise DecryptionError("not a protected key")
+        raise DecryptionError("decryption failed")
     header = blob[: _PROTECTED.size]
     version, opslimit, memlimit, salt = _PROTECTED.unpack(header)
     if (
         version != _VERSION
-        or not _KEY_PARAMS_FLOOR.opslimit <= opslimit <= _KEY_PARAMS_CEILING.opslimit
-        or not _KEY_PARAMS_FLOOR.memlimit <= memlimit <= _KEY_PARAMS_CEILING.memlimit
+        or not max(_KEY_PARAMS_FLOOR.opslimit, minimum.opslimit)
+        <= opslimit
+        <= _KEY_PARAMS_CEILING.opslimit
+        or not max(_KEY_PARAMS_FLOOR.memlimit, minimum.memlimit)
+        <= memlimit
+        <= _KEY_PARAMS_CEILING.memlimit
     ):
-        raise DecryptionError("protected key parameters out of range")
-    kek = argon2id.kdf(
-        KEY_BYTES,
-        secret,
-        salt,
-        opslimit=opslimit,
-        memlimit=memlimit,
-        encoder=RawEncoder,
-    )
+        raise DecryptionError("decryption failed")
+    kek = _derive(secret, salt, opslimit, memlimit)
     nonce = blob[_PROTECTED.size : _PROTECTED.size + _AEAD_NONCE]
     body = blob[_PROTECTED.size + _AEAD_NONCE :]
     aad = _ad(b"private-key", header, public_key)
     try:
         raw = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(body, aad, nonce, kek)
     except nacl.exceptions.CryptoError:
-        raise DecryptionError("wrong secret") from None
+        raise DecryptionError("decryption failed") from None
     key = RecipientPrivateKey(raw)
     if not hmac.compare_digest(key.public_key, public_key):
-        raise DecryptionError("key does not match its public half")
+        raise DecryptionError("decryption failed")
     return key
 
 

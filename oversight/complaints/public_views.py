@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from oversight.accounts.models import Company
@@ -85,6 +86,7 @@ def _people(channel: Channel) -> list[tuple[int, str]]:
 
 
 @reporter_route
+@sensitive_post_parameters("text", "contact", "nonce")
 @require_http_methods(["GET", "POST"])
 def intake(request: HttpRequest, slug: str) -> HttpResponse:
     channel = _channel(slug)
@@ -183,6 +185,7 @@ def _challenge_message(reason: str) -> str:
 
 
 @reporter_route
+@sensitive_post_parameters("typed", "nonce")
 @require_POST
 def confirm_receipt(request: HttpRequest, slug: str) -> HttpResponse:
     """The re-type check: the receipt is shown again only to the browser with the
@@ -225,6 +228,7 @@ def confirm_receipt(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @reporter_route
+@sensitive_post_parameters("receipt")
 @require_http_methods(["GET", "POST"])
 def follow_up(request: HttpRequest, slug: str) -> HttpResponse:
     channel = _channel(slug)
@@ -288,6 +292,7 @@ def _access(request: HttpRequest) -> services.ReporterAccess | None:
 
 
 @reporter_route
+@sensitive_post_parameters("text")
 @require_http_methods(["GET", "POST"])
 def case(request: HttpRequest, slug: str) -> HttpResponse:
     channel = _channel(slug)

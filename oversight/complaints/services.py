@@ -26,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.views.decorators.debug import sensitive_variables
 
 from oversight.accounts.models import Company, Role, User
 from oversight.accounts.queries import holders_of
@@ -260,9 +261,17 @@ def _wrap_recovery(
     Case.objects.filter(pk=case.pk).update(recovery_version=channel.recovery_version)
 
 
-@transaction.atomic
 def set_up_key(user: User, *, passphrase: str, on: date) -> RecipientKey:
     """Create the user's key pair, the private half sealed under ``passphrase``."""
+    return create_key(user, passphrase=passphrase, on=on)[0]
+
+
+@sensitive_variables("passphrase", "private")
+@transaction.atomic
+def create_key(
+    user: User, *, passphrase: str, on: date
+) -> tuple[RecipientKey, crypto.RecipientPrivateKey]:
+    """:func:`set_up_key`, also returning the private key in hand (no second Argon2id)."""
     if len(passphrase) < 12:
         raise ValidationError("Use a passphrase of at least 12 characters.")
     if RecipientKey.objects.filter(user=user).exists():
@@ -272,12 +281,12 @@ def set_up_key(user: User, *, passphrase: str, on: date) -> RecipientKey:
         user=user,
         public_key=private.public_key,
         protected=crypto.protect_private_key(
-            private, passphrase.encode(), params=key_params()
+            private, passphrase.encode(), params=key_params(), minimum=key_floor()
         ),
         created_on=on,
     )
     record("complaints.key_created", actor=user, company=None, target=key)
-    return key
+    return key, private
 
 
 def key_params() -> crypto.KeyParams:
@@ -286,16 +295,66 @@ def key_params() -> crypto.KeyParams:
     return getattr(settings, "COMPLAINTS_KEY_PARAMS", crypto.KEY_PARAMS_DEFAULT)
 
 
+def key_floor() -> crypto.KeyParams:
+    """The weakest Argon2id parameters accepted: 3 passes over 64 MiB, except in tests."""
+    from django.conf import settings
+
+    if getattr(settings, "TESTING", False):
+        return crypto.KEY_PARAMS_TESTS
+    return crypto.KEY_PARAMS_MIN
+
+
+class _UnlockThrottle:
+    """Wrong passphrases per account, in memory: 5 in 60 seconds, then a wait.
+
+    Each attempt costs an Argon2id derivation (0.2 s, 128 MiB); the limit keeps a
+    stolen session from guessing passphrases at the server's expense.
+    """
+
+    def __init__(self, limit: int = 5, window: float = 60.0) -> None:
+        self.limit, self.window = limit, window
+        self.failures: dict[int, list[float]] = {}
+        self.lock = threading.Lock()
+
+    def allowed(self, user_id: int, now: float) -> bool:
+        with self.lock:
+            recent = [
+                t for t in self.failures.get(user_id, []) if t > now - self.window
+            ]
+            self.failures[user_id] = recent
+            return len(recent) < self.limit
+
+    def failed(self, user_id: int, now: float) -> None:
+        with self.lock:
+            self.failures.setdefault(user_id, []).append(now)
+
+
+UNLOCK_THROTTLE = _UnlockThrottle()
+
+
+@sensitive_variables("passphrase")
 def unlock_key(user: User, passphrase: str) -> crypto.RecipientPrivateKey:
-    """The user's private key, or :class:`ValidationError` for a wrong passphrase."""
+    """The user's private key, or :class:`ValidationError` for a wrong passphrase.
+
+    Throttled per account (5 wrong passphrases a minute), before any Argon2id work.
+    """
     key = RecipientKey.objects.filter(user=user).first()
     if key is None:
         raise ValidationError("Set up your complaint key first.")
+    now = time.monotonic()
+    if not UNLOCK_THROTTLE.allowed(user.pk, now):
+        raise ValidationError(
+            "Too many wrong passphrases: wait a minute and try again."
+        )
     try:
         return crypto.unlock_private_key(
-            bytes(key.protected), passphrase.encode(), public_key=bytes(key.public_key)
+            bytes(key.protected),
+            passphrase.encode(),
+            public_key=bytes(key.public_key),
+            minimum=key_floor(),
         )
     except crypto.DecryptionError:
+        UNLOCK_THROTTLE.failed(user.pk, now)
         raise ValidationError("That passphrase does not unlock your key.") from None
 
 
@@ -411,6 +470,7 @@ lock, which wakes the next one at once, rather than in SQLite's busy handler, wh
 sleeps in steps of up to 100 ms."""
 
 
+@sensitive_variables("receipt", "keys", "data")
 def submit_report(
     company: Company,
     *,
@@ -590,6 +650,7 @@ def _token_hash(token: str) -> str:
     ).decode()
 
 
+@sensitive_variables("receipt_text", "keys", "payload")
 def reporter_sign_in(
     company: Company, receipt_text: str, *, on: date, expires_at: float
 ) -> str | None:

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from oversight.accounts.decorators import reauth_required
@@ -45,6 +46,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _no_store(render(request, "complaints/case_list.html", context))
 
 
+@sensitive_post_parameters("passphrase")
 @login_required
 @require_http_methods(["GET", "POST"])
 def key(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -54,13 +56,12 @@ def key(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         passphrase = form.cleaned_data["passphrase"]
         try:
-            if not existing:
-                services.set_up_key(
-                    request.user,
-                    passphrase=passphrase,
-                    on=company_today(company),
+            if existing:
+                private = services.unlock_key(request.user, passphrase)
+            else:
+                _, private = services.create_key(
+                    request.user, passphrase=passphrase, on=company_today(company)
                 )
-            private = services.unlock_key(request.user, passphrase)
         except ValidationError as exc:
             form.add_error("passphrase", exc)
         else:
@@ -112,6 +113,7 @@ def case_detail(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse
     return _no_store(render(request, "complaints/case_detail.html", context))
 
 
+@sensitive_post_parameters("text")
 @login_required
 @require_POST
 def case_act(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:

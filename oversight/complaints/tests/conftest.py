@@ -21,6 +21,8 @@ TODAY = date(2026, 3, 2)
 @pytest.fixture(autouse=True)
 def _fast_keys(settings):
     settings.COMPLAINTS_KEY_PARAMS = FAST
+    settings.TESTING = True  # libsodium's minimum Argon2id cost is accepted
+    services.UNLOCK_THROTTLE.failures.clear()
     from oversight.complaints import conf
 
     conf.guard.cache_clear()

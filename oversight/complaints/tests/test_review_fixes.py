@@ -7,6 +7,7 @@ Each began as the reviewer's proof of concept, which failed on the reviewed code
 from __future__ import annotations
 
 import contextlib
+import contextlib
 import io
 import re
 from datetime import timedelta
@@ -438,3 +439,80 @@ def test_P6_a_recipient_message_cannot_be_passed_off_as_the_reporters(
             report_id=case.id,
             purpose=services.note_purpose(n2),
         )
+
+
+# --- M5, M6, L4, L6 ------------------------------------------------------------------------
+
+
+def test_F8_one_ipv6_64_is_one_client():
+    from oversight.complaints.abuse import Guard
+
+    g = Guard(b"s" * 32)
+    assert len({g.client(f"2001:db8:1:2::{i:x}") for i in range(1000)}) == 1
+    assert g.client("2001:db8:1:3::1") != g.client("2001:db8:1:2::1")
+    assert g.client("::ffff:203.0.113.9") == g.client("203.0.113.9")
+    assert g.client("203.0.113.9") != g.client("203.0.113.10")
+
+
+def test_unlock_attempts_are_throttled_per_account(personas, keys):
+    ada, ben = personas["ada"], personas["ben"]
+    for _ in range(5):
+        with pytest.raises(ValidationError, match="does not unlock"):
+            services.unlock_key(ada, "a wrong guess of a passphrase")
+    with pytest.raises(ValidationError, match="Too many"):
+        services.unlock_key(
+            ada, "ada's own long passphrase"
+        )  # even the right one waits
+    assert services.unlock_key(ben, "ben's own long passphrase") == keys["ben"]
+
+
+def test_weak_key_parameters_are_refused_outside_tests(settings, personas):
+    settings.TESTING = False
+    with pytest.raises(ValueError, match="minimum"):
+        services.set_up_key(
+            personas["hal"], passphrase="hal's long passphrase", on=TODAY
+        )
+
+
+def test_every_decryption_failure_says_the_same_thing(report, personas, keys):
+    case, _ = report()
+    messages = set()
+    attempts = [
+        lambda: services.case_key(case, personas["gus"], keys["gus"]),  # no wrap
+        lambda: services.case_key(case, personas["ada"], keys["ben"]),  # wrong key
+        lambda: crypto.open_sealed(
+            crypto.ReportKey.generate(),
+            bytes(case.content),
+            report_id=case.id,
+            purpose="content",
+        ),
+        lambda: crypto.open_sealed(
+            crypto.ReportKey.generate(), b"x", report_id="r", purpose="p"
+        ),
+    ]
+    for attempt in attempts:
+        with pytest.raises(crypto.DecryptionError) as error:
+            attempt()
+        messages.add(str(error.value))
+    assert messages == {"decryption failed"}
+
+
+def test_complaint_views_hide_their_secrets_from_error_reports(db):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import Http404
+    from django.test import RequestFactory
+
+    from oversight.complaints import public_views, views
+
+    for view, args, names in (
+        (public_views.intake, ("nope",), {"text", "contact", "nonce"}),
+        (public_views.confirm_receipt, ("nope",), {"typed", "nonce"}),
+        (public_views.follow_up, ("nope",), {"receipt"}),
+        (views.key, (), {"passphrase"}),
+        (views.case_act, ("C1",), {"text"}),
+    ):
+        request = RequestFactory().post("/x/", {"text": "secret"})
+        request.user = AnonymousUser()
+        with contextlib.suppress(Http404):
+            view(request, *args)
+        assert names <= set(request.sensitive_post_parameters), view
