@@ -7,7 +7,6 @@ Each began as the reviewer's proof of concept, which failed on the reviewed code
 from __future__ import annotations
 
 import contextlib
-import contextlib
 import io
 import re
 from datetime import timedelta
