@@ -20,7 +20,16 @@ from nacl.encoding import RawEncoder
 from oversight.complaints import abuse, crypto
 
 _CONTEXT = b"ovscomp1"
-_VERIFIER, _TAGS, _NONCES, _GUARD, _SESSIONS = 1, 2, 3, 4, 5
+_VERIFIER, _TAGS, _NONCES, _GUARD, _SESSIONS, _KEY_MACS = 1, 2, 3, 4, 5, 6
+
+
+def public_key_mac(kind: str, owner_id: int, public_key: bytes) -> str:
+    """Keyed BLAKE2b over ``kind | owner | public key``: a public key written into the
+    database by anyone without the pepper does not verify, so nothing is wrapped to it."""
+    message = crypto._ad(kind.encode(), str(owner_id).encode(), public_key)
+    return nacl.hash.blake2b(
+        message, digest_size=32, key=_subkey(_KEY_MACS), encoder=RawEncoder
+    ).hex()
 
 
 @cache

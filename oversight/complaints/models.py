@@ -95,6 +95,7 @@ class RecoveryCustodian(models.Model):
         related_name="+",
     )
     public_key = models.BinaryField(max_length=32)
+    mac = models.CharField(max_length=64, default="")  # see conf.public_key_mac
     registered_on = models.DateField()
     retired_on = models.DateField(null=True, blank=True)
 
@@ -118,6 +119,7 @@ class RecipientKey(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="complaint_key"
     )
     public_key = models.BinaryField(max_length=32)
+    mac = models.CharField(max_length=64, default="")  # see conf.public_key_mac
     protected = models.BinaryField()
     created_on = models.DateField()
 

@@ -9,9 +9,11 @@ instant says when a reporter acted.
 from __future__ import annotations
 
 import base64
+import hmac
 import io
 import itertools
 import json
+import logging
 import secrets
 import threading
 import time
@@ -52,6 +54,7 @@ from oversight.rules.complaints.policy import ComplaintPolicy
 from oversight.rules.complaints.retention import Retention, retention
 from oversight.rules.complaints.statistics import quarter_of
 
+logger = logging.getLogger("oversight.complaints")
 RECIPIENT_ROLES = {Role.CHAIR, Role.MEMBER}
 CONCERNABLE_ROLES = {Role.CHAIR, Role.MEMBER, Role.MANAGEMENT, Role.INTERNAL_AUDIT}
 _ID_ALPHABET = crypto.RECEIPT_ALPHABET
@@ -118,6 +121,8 @@ def _add_custodian(
         public_key=public,
         registered_on=on,
     )
+    custodian.mac = conf.public_key_mac("custodian", custodian.pk, public)
+    custodian.save(update_fields=["mac"])
     record(
         "complaints.custodian_registered",
         actor=actor,
@@ -226,6 +231,23 @@ def retire_custodian(custodian: RecoveryCustodian, *, actor: User, on: date) -> 
 RECOVERY_PREFIX = "recovery:"
 
 
+def trusted_public_key(row: RecipientKey | RecoveryCustodian) -> bytes | None:
+    """The row's public key if its MAC verifies, else ``None`` (never wrap to it).
+
+    The MAC is keyed with the pepper, which is not in the database: whoever can
+    write to the database alone cannot substitute a key of their own.
+    """
+    public = bytes(row.public_key)
+    if isinstance(row, RecipientKey):
+        expected = conf.public_key_mac("recipient", row.user_id, public)
+    else:
+        expected = conf.public_key_mac("custodian", row.pk, public)
+    if not hmac.compare_digest(expected, row.mac):
+        logger.warning("complaints: a stored public key failed its check; not used")
+        return None
+    return public
+
+
 def _recovery_tag(custodians: tuple[RecoveryCustodian, ...]) -> str:
     return RECOVERY_PREFIX + "-".join(str(c.pk) for c in custodians)
 
@@ -247,7 +269,8 @@ def _wrap_recovery(
     eligible = [
         c
         for c in channel.custodians.filter(retired_on=None)
-        if c.person_id is None or c.person_id not in excluded
+        if (c.person_id is None or c.person_id not in excluded)
+        and trusted_public_key(c) is not None
     ]
     for group in itertools.combinations(eligible, channel.recovery_threshold):
         WrappedKey.objects.create(
@@ -280,12 +303,19 @@ def create_key(
     key = RecipientKey.objects.create(
         user=user,
         public_key=private.public_key,
+        mac=conf.public_key_mac("recipient", user.pk, private.public_key),
         protected=crypto.protect_private_key(
             private, passphrase.encode(), params=key_params(), minimum=key_floor()
         ),
         created_on=on,
     )
-    record("complaints.key_created", actor=user, company=None, target=key)
+    record(
+        "complaints.key_created",
+        actor=user,
+        company=None,
+        target=key,
+        data={"fingerprint": fingerprint(private.public_key)},
+    )
     return key, private
 
 
@@ -558,8 +588,9 @@ def _create_case(
     )
     case.save(force_insert=True)
     keys_by_user = {
-        k.user_id: bytes(k.public_key)
+        k.user_id: public
         for k in RecipientKey.objects.filter(user__in=recipients)
+        if (public := trusted_public_key(k)) is not None
     }
     for user in recipients:
         if user.pk in keys_by_user:
@@ -1053,11 +1084,13 @@ def _rotate(
     )
     case.wraps.all().delete()
     public = {
-        k.user_id: bytes(k.public_key)
+        k.user_id: pk
         for k in RecipientKey.objects.filter(user__in=remaining.values())
+        if (pk := trusted_public_key(k)) is not None
     }
     for tag, user in remaining.items():
-        _wrap_to(case, new, tag, public[user.pk])
+        if user.pk in public:
+            _wrap_to(case, new, tag, public[user.pk])
     channel = Channel.objects.get(company=case.company)
     excluded = {int(e["id"]) for e in internal["exclusions"]}
     _wrap_recovery(case, new, channel, excluded)
@@ -1095,6 +1128,11 @@ def propose_grant(
     grantee_key = RecipientKey.objects.filter(user=grantee).first()
     if grantee_key is None:
         raise ValidationError("This person has not set up a complaint key yet.")
+    grantee_public = trusted_public_key(grantee_key)
+    if grantee_public is None:
+        raise ValidationError(
+            "This person's key failed its check: ask them to set it up again."
+        )
     if conf.holder_tag(grantee.pk) in holders(case):
         raise ValidationError("This person already has access.")
     if grantee.pk in excluded_ids(case, key):
@@ -1105,9 +1143,7 @@ def propose_grant(
         case=case,
         grantee_tag=conf.holder_tag(grantee.pk),
         proposer_tag=conf.holder_tag(actor.pk),
-        wrapped=crypto.wrap_case_keys(
-            key, bytes(grantee_key.public_key), report_id=case.id
-        ),
+        wrapped=crypto.wrap_case_keys(key, grantee_public, report_id=case.id),
         reason=crypto.seal(
             key.internal, reason.encode(), report_id=case.id, purpose="grant"
         ),
@@ -1164,13 +1200,14 @@ def recover(
     except crypto.DecryptionError:
         raise ValidationError("A recovery kit does not match its custodian.") from None
     grantee_key = RecipientKey.objects.filter(user=grantee).first()
-    if grantee_key is None:
-        raise ValidationError("This person has not set up a complaint key yet.")
+    grantee_public = trusted_public_key(grantee_key) if grantee_key else None
+    if grantee_public is None:
+        raise ValidationError("This person has no complaint key that passes its check.")
     if grantee.pk in excluded_ids(case, keys):
         raise ValidationError("This person is excluded from the case.")
     tag = conf.holder_tag(grantee.pk)
     case.wraps.filter(holder_tag=tag).delete()
-    _wrap_to(case, keys, tag, bytes(grantee_key.public_key))
+    _wrap_to(case, keys, tag, grantee_public)
     _record(
         case,
         "case_recovered",

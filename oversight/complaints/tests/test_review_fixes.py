@@ -23,6 +23,8 @@ from oversight.complaints.models import (
     Grant,
     Message,
     Note,
+    RecipientKey,
+    RecoveryCustodian,
     WrappedKey,
 )
 from oversight.complaints.tests.conftest import TODAY, hidden
@@ -515,3 +517,40 @@ def test_complaint_views_hide_their_secrets_from_error_reports(db):
         with contextlib.suppress(Http404):
             view(request, *args)
         assert names <= set(request.sensitive_post_parameters), view
+
+
+# --- M2: public keys are authenticated -----------------------------------------------------
+
+
+def test_a_public_key_swapped_in_the_database_gets_no_wrap(
+    company, channel, personas, keys
+):
+    attacker = crypto.new_recipient_key()
+    RecipientKey.objects.filter(user=personas["ben"]).update(
+        public_key=attacker.public_key
+    )
+    RecoveryCustodian.objects.filter(pk=channel.custodians.first().pk).update(
+        public_key=attacker.public_key
+    )
+    receipt = crypto.normalise_receipt(crypto.new_receipt())
+    case, _ = services.submit_report(
+        company,
+        receipt=receipt,
+        data=services.ReportInput(category="accounting", text="t"),
+        on=TODAY,
+    )
+    for wrap in WrappedKey.objects.filter(case=case):
+        with pytest.raises(crypto.DecryptionError):
+            crypto.unwrap_case_keys(bytes(wrap.wrapped), attacker, report_id=case.id)
+        with pytest.raises(crypto.DecryptionError):
+            crypto.unwrap_by_custodians(
+                bytes(wrap.wrapped), [attacker], report_id=case.id
+            )
+    assert services.holders(case).keys() == {
+        services.conf.holder_tag(personas["ada"].pk)
+    }
+    # only the pair of the two untouched custodians remains
+    assert (
+        WrappedKey.objects.filter(case=case, holder_tag__startswith="recovery:").count()
+        == 1
+    )
