@@ -68,6 +68,8 @@ class Policy:
     hashes_per_second: float = 2.0**17  # what a slow phone does, for the wait path
     max_wait: float = 30.0
     challenge_ttl: float = 900.0
+    login_challenge_ttl: float = 300.0  # the receipt sign-in page: 5 minutes
+    max_used: int = 200_000  # used challenges remembered (each about 100 bytes)
     max_clients: int = 100_000
 
 
@@ -117,7 +119,8 @@ def _doubling_bits(count: int, free: int, per_doubling: int) -> int:
     return per_doubling * (math.floor(math.log2(count / free)) + 1)
 
 
-_TOKEN = struct.Struct(">BdB16s")  # version, issued at, bits, random
+_TOKEN = struct.Struct(">BdBB16s")  # version, issued at, bits, endpoint, random
+ENDPOINTS = {"intake": 1, "follow-up": 2}
 _MAC_BYTES = 16
 
 
@@ -139,6 +142,9 @@ class Guard:
         self.policy = policy or Policy()
         self._clock = clock
         self._lock = threading.Lock()
+        # used challenges outlive the hourly rotation: a token stays valid across it
+        self._used: dict[bytes, float] = {}
+        self._expiries: list[tuple[float, bytes]] = []  # a heap: forgetting costs log n
         self._rotate(clock())
 
     def _rotate(self, now: float) -> None:
@@ -146,8 +152,6 @@ class Guard:
         self._epoch_ends = now + self.policy.key_lifetime
         self._events: OrderedDict[tuple[str, Event], deque[float]] = OrderedDict()
         self._load: deque[float] = deque()
-        self._used: dict[bytes, float] = {}
-        self._expiries: list[tuple[float, bytes]] = []  # a heap: forgetting costs log n
 
     def _tick(self) -> float:
         now = self._clock()
@@ -249,10 +253,21 @@ class Guard:
             return 0.0
         return min(self.policy.max_wait, 2.0**bits / self.policy.hashes_per_second)
 
-    def issue(self, client: str) -> Challenge:
-        """A fresh challenge at this client's current difficulty."""
+    def issue(self, client: str, endpoint: str = "intake") -> Challenge:
+        """A fresh challenge at this client's current difficulty, for one endpoint.
+
+        The endpoint is inside the MAC'd token, so a challenge collected for one
+        page does not count on another. (Not the client: client keys come from a
+        per-process random key, and any worker must accept any worker's challenge.)
+        """
         bits = self.difficulty(client)
-        body = _TOKEN.pack(1, self._tick_locked(), bits, secrets.token_bytes(16))
+        body = _TOKEN.pack(
+            2,
+            self._tick_locked(),
+            bits,
+            ENDPOINTS[endpoint],
+            secrets.token_bytes(16),
+        )
         mac = hmac.new(self._mac_key, body, "sha256").digest()[:_MAC_BYTES]
         token = base64.urlsafe_b64encode(body + mac).decode().rstrip("=")
         return Challenge(token=token, bits=bits, wait_seconds=self.wait_seconds(bits))
@@ -261,12 +276,23 @@ class Guard:
         with self._lock:
             return self._tick()
 
-    def redeem(self, client: str, token: str, solution: str | None) -> None:
+    def redeem(
+        self,
+        client: str,
+        token: str,
+        solution: str | None,
+        endpoint: str = "intake",
+    ) -> None:
         """Accept a challenge once; :class:`ChallengeError` with a reason otherwise.
 
         ``solution`` empty or ``None`` means the client paid in time instead: it is
-        accepted once the challenge's wait is over, ``waits`` times a window.
+        accepted once the challenge's wait is over, ``waits`` times a window. A
+        challenge issued more than one doubling step below the client's difficulty
+        now is "stale" (challenges cannot be stockpiled while it is cheap and spent
+        when it is not; one step of slack spares reporters whose page was opened
+        just before the load rose); the page offers a fresh one and keeps the text.
         """
+        current = self.difficulty(client)
         try:
             raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         except (ValueError, TypeError):
@@ -277,16 +303,25 @@ class Guard:
         expected = hmac.new(self._mac_key, body, "sha256").digest()[:_MAC_BYTES]
         if not hmac.compare_digest(mac, expected):
             raise ChallengeError("malformed")
-        _version, issued, bits, _nonce = _TOKEN.unpack(body)
+        _version, issued, bits, where, _nonce = _TOKEN.unpack(body)
+        if where != ENDPOINTS[endpoint]:
+            raise ChallengeError("stale")
+        ttl = (
+            self.policy.login_challenge_ttl
+            if endpoint == "follow-up"
+            else self.policy.challenge_ttl
+        )
         with self._lock:
             now = self._tick()
-            if now > issued + self.policy.challenge_ttl:
+            if now > issued + ttl:
                 raise ChallengeError("expired")
             while self._expiries and self._expiries[0][0] < now:
                 _until, used = heapq.heappop(self._expiries)
                 self._used.pop(used, None)
             if body in self._used:
                 raise ChallengeError("used")
+            if bits < current - self.policy.bits_per_doubling:
+                raise ChallengeError("stale")
             if bits and not solution:
                 if now < issued + self.wait_seconds(bits):
                     raise ChallengeError("too early")
@@ -296,8 +331,11 @@ class Guard:
                 waited.append(now)
             elif bits and leading_zero_bits(work_digest(token, solution or "")) < bits:
                 raise ChallengeError("wrong")
-            self._used[body] = issued + self.policy.challenge_ttl
+            self._used[body] = issued + ttl
             heapq.heappush(self._expiries, (self._used[body], body))
+            while len(self._used) > self.policy.max_used:  # the soonest to expire go
+                _until, used = heapq.heappop(self._expiries)
+                self._used.pop(used, None)
 
 
 # --- submission nonces ----------------------------------------------------------------

@@ -177,6 +177,11 @@ def _already_received(request: HttpRequest, company: Company) -> HttpResponse:
 
 
 def _challenge_message(reason: str) -> str:
+    if reason == "stale":
+        return _(
+            "The channel is busier than when this page was opened. Nothing was lost: "
+            "send the form again."
+        )
     if reason == "too early":
         return _("The channel is busy. Wait a few seconds, then send the form again.")
     if reason == "expired":
@@ -254,6 +259,7 @@ def follow_up(request: HttpRequest, slug: str) -> HttpResponse:
                     client,
                     form.cleaned_data["challenge"],
                     form.cleaned_data["solution"],
+                    endpoint="follow-up",
                 )
             except abuse.ChallengeError as exc:
                 form.add_error(None, _challenge_message(str(exc)))
@@ -273,7 +279,7 @@ def follow_up(request: HttpRequest, slug: str) -> HttpResponse:
                     "receipt",
                     _("No report matches this receipt. Check it and try again."),
                 )
-    challenge = guard.issue(client)
+    challenge = guard.issue(client, endpoint="follow-up")
     if data is not None:
         data["challenge"] = challenge.token
     else:

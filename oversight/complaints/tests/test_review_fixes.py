@@ -554,3 +554,59 @@ def test_a_public_key_swapped_in_the_database_gets_no_wrap(
         WrappedKey.objects.filter(case=case, holder_tag__startswith="recovery:").count()
         == 1
     )
+
+
+# --- M3, M4: challenges cannot be stockpiled or replayed -----------------------------------
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_F6_stockpiled_zero_bit_challenges_are_refused_once_difficulty_rises():
+    from oversight.complaints import abuse
+
+    clock = _Clock()
+    g = abuse.Guard(b"s" * 32, clock=clock)
+    attacker = g.client("203.0.113.9")
+    stock = [g.issue(attacker).token for _ in range(50)]  # at rest: 0 bits, free GETs
+    for _ in range(100_000):
+        g.note_request()
+    for _ in range(50):
+        g.record(attacker, abuse.Event.RECEIPT_FAILURE)
+    assert g.difficulty(attacker) == 20
+    for token in stock:
+        with pytest.raises(abuse.ChallengeError, match="stale"):
+            g.redeem(attacker, token, "")
+
+
+def test_a_challenge_counts_only_on_its_own_page_and_sign_in_ones_live_5_minutes():
+    from oversight.complaints import abuse
+
+    clock = _Clock()
+    g = abuse.Guard(b"s" * 32, clock=clock)
+    c = g.client("a")
+    with pytest.raises(abuse.ChallengeError, match="stale"):
+        g.redeem(c, g.issue(c, endpoint="intake").token, "", endpoint="follow-up")
+    token = g.issue(c, endpoint="follow-up").token
+    clock.now += 301
+    with pytest.raises(abuse.ChallengeError, match="expired"):
+        g.redeem(c, token, "", endpoint="follow-up")
+
+
+def test_F7_a_used_challenge_cannot_be_replayed_after_the_hourly_rotation():
+    from oversight.complaints import abuse
+
+    clock = _Clock()
+    g = abuse.Guard(b"s" * 32, clock=clock)
+    clock.now += 3590
+    c = g.client("a")
+    token = g.issue(c).token
+    g.redeem(c, token, "")
+    clock.now += 20  # rotation: new client keys, but used challenges are remembered
+    with pytest.raises(abuse.ChallengeError, match="used"):
+        g.redeem(g.client("a"), token, "")
