@@ -1173,6 +1173,23 @@ def approve_grant(grant: Grant, *, actor: User) -> None:
 # --- recovery by custodians, and departures ---------------------------------------------
 
 
+def open_by_custodians(
+    case: Case, kits: list[tuple[RecoveryCustodian, crypto.RecipientPrivateKey]]
+) -> crypto.CaseKeys:
+    """The case keys from the nested wrap of exactly these custodians, or ValidationError."""
+    group = tuple(sorted((c for c, _ in kits), key=lambda c: c.pk))
+    private = {c.pk: k for c, k in kits}
+    wrap = case.wraps.filter(holder_tag=_recovery_tag(group)).first()
+    if wrap is None:
+        raise ValidationError("These custodians hold no recovery path for this case.")
+    try:
+        return crypto.unwrap_by_custodians(
+            bytes(wrap.wrapped), [private[c.pk] for c in group], report_id=case.id
+        )
+    except crypto.DecryptionError:
+        raise ValidationError("A recovery kit does not match its custodian.") from None
+
+
 @transaction.atomic
 def recover(
     case: Case,
@@ -1188,17 +1205,8 @@ def recover(
     nested wrap for exactly their set opens only with all of them. The grantee must
     have a complaint key and must not be excluded from the case.
     """
-    group = tuple(sorted((c for c, _ in kits), key=lambda c: c.pk))
-    private = {c.pk: k for c, k in kits}
-    wrap = case.wraps.filter(holder_tag=_recovery_tag(group)).first()
-    if wrap is None:
-        raise ValidationError("These custodians hold no recovery path for this case.")
-    try:
-        keys = crypto.unwrap_by_custodians(
-            bytes(wrap.wrapped), [private[c.pk] for c in group], report_id=case.id
-        )
-    except crypto.DecryptionError:
-        raise ValidationError("A recovery kit does not match its custodian.") from None
+    keys = open_by_custodians(case, kits)
+    group = sorted((c for c, _ in kits), key=lambda c: c.pk)
     grantee_key = RecipientKey.objects.filter(user=grantee).first()
     grantee_public = trusted_public_key(grantee_key) if grantee_key else None
     if grantee_public is None:
