@@ -32,6 +32,22 @@ def public_key_mac(kind: str, owner_id: int, public_key: bytes) -> str:
     ).hex()
 
 
+def shred_key_dir() -> Path:
+    """Where each case's shred key lives: outside the database, and outside its backups.
+
+    ``COMPLAINTS_SHRED_KEY_DIR`` (default ``var/complaint-shred-keys``). Back it up, if
+    at all, separately and for a short time: as long as a copy of a key file exists,
+    a database backup from before that case was shredded can still be opened by a
+    holder of the case.
+    """
+    configured = getattr(settings, "COMPLAINTS_SHRED_KEY_DIR", None)
+    return (
+        Path(configured)
+        if configured
+        else Path(settings.VAR_DIR) / "complaint-shred-keys"
+    )
+
+
 @cache
 def _master() -> bytes:
     raw = getattr(settings, "COMPLAINTS_PEPPER", "") or os.environ.get(

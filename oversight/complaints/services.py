@@ -14,16 +14,19 @@ import io
 import itertools
 import json
 import logging
+import os
 import secrets
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import nacl.exceptions
 import nacl.hash
 import nacl.public
+import nacl.utils
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -276,8 +279,11 @@ def _wrap_recovery(
         WrappedKey.objects.create(
             case=case,
             holder_tag=_recovery_tag(group),
-            wrapped=crypto.wrap_for_custodians(
-                keys, [bytes(c.public_key) for c in group], report_id=case.id
+            wrapped=_outer(
+                case.id,
+                crypto.wrap_for_custodians(
+                    keys, [bytes(c.public_key) for c in group], report_id=case.id
+                ),
             ),
         )
     case.recovery_version = channel.recovery_version
@@ -470,11 +476,91 @@ def _add_file(
     )
 
 
+# --- the shred layer: every wrap sealed again under a key kept outside the database ----
+
+
+def _shred_path(case_id: str) -> Path:
+    return conf.shred_key_dir() / f"{case_id}.key"
+
+
+def _new_shred_key(case_id: str) -> None:
+    """A fresh random key file for the case, written and synced before any wrap uses it."""
+    directory = conf.shred_key_dir()
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(_shred_path(case_id), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(fd, nacl.utils.random(crypto.KEY_BYTES))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    dir_fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def _shred_key(case_id: str) -> crypto.ReportKey:
+    try:
+        raw = _shred_path(case_id).read_bytes()
+    except OSError:
+        raise crypto.DecryptionError("decryption failed") from None
+    if len(raw) != crypto.KEY_BYTES:
+        raise crypto.DecryptionError("decryption failed")
+    return crypto.ReportKey(raw)
+
+
+def _outer(case_id: str, wrap: bytes) -> bytes:
+    return crypto.seal(
+        _shred_key(case_id), wrap, report_id=case_id, purpose="shred-layer", pad_block=1
+    )
+
+
+def inner_wrap(case_id: str, blob: bytes | memoryview) -> bytes:
+    """A stored wrap without its shred layer; DecryptionError once the case is shredded."""
+    return crypto.open_sealed(
+        _shred_key(case_id),
+        bytes(blob),
+        report_id=case_id,
+        purpose="shred-layer",
+        pad_block=1,
+    )
+
+
+def _destroy_shred_key(case_id: str) -> None:
+    path = _shred_path(case_id)
+    try:
+        with path.open("r+b") as handle:
+            handle.write(bytes(crypto.KEY_BYTES))
+            handle.flush()
+            os.fsync(handle.fileno())
+        path.unlink()
+    except FileNotFoundError:
+        return
+
+
+def sweep_shred_keys(*, older_than: float = 86400.0) -> int:
+    """Destroy key files whose case no longer exists (a crash between commit and
+    destruction, or a submission rolled back); only files older than a day, so a
+    submission in flight keeps its key."""
+    directory = conf.shred_key_dir()
+    if not directory.exists():
+        return 0
+    cutoff = time.time() - older_than
+    files = {p.stem: p for p in directory.glob("*.key") if p.stat().st_mtime < cutoff}
+    alive = set(Case.objects.filter(pk__in=files).values_list("pk", flat=True))
+    for case_id in files.keys() - alive:
+        _destroy_shred_key(case_id)
+    return len(files.keys() - alive)
+
+
 def _wrap_to(case: Case, keys: crypto.CaseKeys, tag: str, public_key: bytes) -> None:
     WrappedKey.objects.create(
         case=case,
         holder_tag=tag,
-        wrapped=crypto.wrap_case_keys(keys, public_key, report_id=case.id),
+        wrapped=_outer(
+            case.id, crypto.wrap_case_keys(keys, public_key, report_id=case.id)
+        ),
     )
 
 
@@ -583,8 +669,9 @@ def _create_case(
     )
     case.content = _seal_json(keys.case, case.id, "content", content)
     case.internal = _seal_json(keys.internal, case.id, "internal", internal)
-    case.reporter_wrap = crypto.wrap_for_reporter(
-        keys.case, reporter_public, report_id=case.id
+    _new_shred_key(case.id)
+    case.reporter_wrap = _outer(
+        case.id, crypto.wrap_for_reporter(keys.case, reporter_public, report_id=case.id)
     )
     case.save(force_insert=True)
     keys_by_user = {
@@ -732,7 +819,9 @@ def reporter_access(token: str, *, now: float) -> ReporterAccess | None:
         return None
     keys = crypto.ReceiptKeys(auth_id=b"", wrap_key=bytes.fromhex(payload["seed"]))
     case = session.case
-    key = crypto.unwrap_for_reporter(bytes(case.reporter_wrap), keys, report_id=case.id)
+    key = crypto.unwrap_for_reporter(
+        inner_wrap(case.id, case.reporter_wrap), keys, report_id=case.id
+    )
     return ReporterAccess(case=case, key=key, form_secret=payload["form"])
 
 
@@ -799,7 +888,9 @@ def case_key(
     ).first()
     if wrap is None:
         raise crypto.DecryptionError("decryption failed")
-    keys = crypto.unwrap_case_keys(bytes(wrap.wrapped), private, report_id=case.id)
+    keys = crypto.unwrap_case_keys(
+        inner_wrap(case.id, wrap.wrapped), private, report_id=case.id
+    )
     channel = Channel.objects.get(company=case.company)
     if case.rotation_due:
         keys = _rotate_due(case, keys, actor=user)
@@ -1067,8 +1158,11 @@ def _rotate(
     )
     case.internal = _seal_json(new.internal, case_id, "internal", internal)
     case.audit_public_key = audit.public_key
-    case.reporter_wrap = crypto.wrap_for_reporter(
-        new.case, bytes(case.reporter_public_key), report_id=case_id
+    case.reporter_wrap = _outer(
+        case_id,
+        crypto.wrap_for_reporter(
+            new.case, bytes(case.reporter_public_key), report_id=case_id
+        ),
     )
     case.key_version += 1
     case.rotation_due = False
@@ -1143,7 +1237,9 @@ def propose_grant(
         case=case,
         grantee_tag=conf.holder_tag(grantee.pk),
         proposer_tag=conf.holder_tag(actor.pk),
-        wrapped=crypto.wrap_case_keys(key, grantee_public, report_id=case.id),
+        wrapped=_outer(
+            case.id, crypto.wrap_case_keys(key, grantee_public, report_id=case.id)
+        ),
         reason=crypto.seal(
             key.internal, reason.encode(), report_id=case.id, purpose="grant"
         ),
@@ -1184,7 +1280,9 @@ def open_by_custodians(
         raise ValidationError("These custodians hold no recovery path for this case.")
     try:
         return crypto.unwrap_by_custodians(
-            bytes(wrap.wrapped), [private[c.pk] for c in group], report_id=case.id
+            inner_wrap(case.id, wrap.wrapped),
+            [private[c.pk] for c in group],
+            report_id=case.id,
         )
     except crypto.DecryptionError:
         raise ValidationError("A recovery kit does not match its custodian.") from None
@@ -1299,7 +1397,11 @@ def shred(case: Case, *, on: date, actor: User | None = None) -> DeletionRecord:
     case.messages.all().delete()
     case.notes.all().delete()
     case.grants.all().delete()
+    case_id = case.id
     case.delete()
+    # the key file goes once the deletion is committed; a crash in between leaves it
+    # to sweep_shred_keys in the next daily job
+    transaction.on_commit(lambda: _destroy_shred_key(case_id))
     return deletion
 
 

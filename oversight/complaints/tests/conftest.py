@@ -19,7 +19,8 @@ TODAY = date(2026, 3, 2)
 
 
 @pytest.fixture(autouse=True)
-def _fast_keys(settings):
+def _fast_keys(settings, tmp_path):
+    settings.COMPLAINTS_SHRED_KEY_DIR = str(tmp_path / "shred-keys")
     settings.COMPLAINTS_KEY_PARAMS = FAST
     settings.TESTING = True  # libsodium's minimum Argon2id cost is accepted
     services.UNLOCK_THROTTLE.failures.clear()

@@ -174,7 +174,11 @@ def test_the_excluded_directors_real_key_and_a_full_database_open_nothing(
     assert conf.holder_tag(personas["ben"].pk) not in {w.holder_tag for w in wraps}
     for wrap in wraps:
         with pytest.raises(crypto.DecryptionError):
-            crypto.unwrap_case_keys(bytes(wrap.wrapped), keys["ben"], report_id=case.id)
+            crypto.unwrap_case_keys(
+                services.inner_wrap(case.id, wrap.wrapped),
+                keys["ben"],
+                report_id=case.id,
+            )
     # an operator holds every stored value and no one's passphrase or the kit
     candidates = [v for v in _dump_database() if isinstance(v, bytes) and len(v) == 32]
     candidates += [
@@ -193,7 +197,7 @@ def test_the_excluded_directors_real_key_and_a_full_database_open_nothing(
             )
         with pytest.raises(crypto.DecryptionError):
             crypto.unwrap_case_keys(
-                bytes(wraps[0].wrapped),
+                services.inner_wrap(case.id, wraps[0].wrapped),
                 crypto.RecipientPrivateKey(raw),
                 report_id=case.id,
             )
@@ -207,7 +211,9 @@ def test_the_excluded_directors_real_key_and_a_full_database_open_nothing(
     assert services.content_of(case, ada_key.case)["text"] == "About ben."
     rkeys = crypto.receipt_keys(receipt)
     assert (
-        crypto.unwrap_for_reporter(bytes(case.reporter_wrap), rkeys, report_id=case.id)
+        crypto.unwrap_for_reporter(
+            services.inner_wrap(case.id, case.reporter_wrap), rkeys, report_id=case.id
+        )
         == ada_key.case
     )
     kits = [crypto.recovery_key_from_kit(k.text) for k in custodian_kits.values()]
@@ -220,13 +226,17 @@ def test_the_excluded_directors_real_key_and_a_full_database_open_nothing(
     )
     assert (
         crypto.unwrap_by_custodians(
-            bytes(first.wrapped), [by_id[i] for i in ids], report_id=case.id
+            services.inner_wrap(case.id, first.wrapped),
+            [by_id[i] for i in ids],
+            report_id=case.id,
         )
         == ada_key
     )
     for one in kits:  # one custodian alone opens nothing
         with pytest.raises(crypto.DecryptionError):
-            crypto.unwrap_by_custodians(bytes(first.wrapped), [one], report_id=case.id)
+            crypto.unwrap_by_custodians(
+                services.inner_wrap(case.id, first.wrapped), [one], report_id=case.id
+            )
 
 
 def test_no_escrow_key_exists_in_settings_or_database(channel, settings):
@@ -339,7 +349,9 @@ def test_excluding_someone_rotates_the_key(channel, personas, keys, report):
     # the reporter still reads with the same receipt
     assert (
         crypto.unwrap_for_reporter(
-            bytes(case.reporter_wrap), crypto.receipt_keys(receipt), report_id=case.id
+            services.inner_wrap(case.id, case.reporter_wrap),
+            crypto.receipt_keys(receipt),
+            report_id=case.id,
         )
         == new.case
     )

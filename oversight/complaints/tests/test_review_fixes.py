@@ -67,7 +67,9 @@ def test_P1_chair_who_published_cannot_open_a_report_that_names_them(
                 lambda b, k: crypto.unwrap_by_custodians(b, [k], report_id=case.id),
             ):
                 with contextlib.suppress(crypto.DecryptionError):
-                    opened.append(unwrap(bytes(wrap.wrapped), key))
+                    opened.append(
+                        unwrap(services.inner_wrap(case.id, wrap.wrapped), key)
+                    )
     assert not opened
     assert not hasattr(
         services.publish_channel(
@@ -226,7 +228,7 @@ def test_P2_receipt_does_not_open_internal_notes_or_exclusions(report, personas,
     )
     rk = crypto.reporter_private_key(crypto.receipt_keys(receipt))
     reporter_key = crypto.unwrap_for_recipient(
-        bytes(case.reporter_wrap), rk, report_id=case.id
+        services.inner_wrap(case.id, case.reporter_wrap), rk, report_id=case.id
     )
     with pytest.raises(crypto.DecryptionError):
         crypto.open_sealed(
@@ -541,10 +543,14 @@ def test_a_public_key_swapped_in_the_database_gets_no_wrap(
     )
     for wrap in WrappedKey.objects.filter(case=case):
         with pytest.raises(crypto.DecryptionError):
-            crypto.unwrap_case_keys(bytes(wrap.wrapped), attacker, report_id=case.id)
+            crypto.unwrap_case_keys(
+                services.inner_wrap(case.id, wrap.wrapped), attacker, report_id=case.id
+            )
         with pytest.raises(crypto.DecryptionError):
             crypto.unwrap_by_custodians(
-                bytes(wrap.wrapped), [attacker], report_id=case.id
+                services.inner_wrap(case.id, wrap.wrapped),
+                [attacker],
+                report_id=case.id,
             )
     assert services.holders(case).keys() == {
         services.conf.holder_tag(personas["ada"].pk)
@@ -610,3 +616,59 @@ def test_F7_a_used_challenge_cannot_be_replayed_after_the_hourly_rotation():
     clock.now += 20  # rotation: new client keys, but used challenges are remembered
     with pytest.raises(abuse.ChallengeError, match="used"):
         g.redeem(g.client("a"), token, "")
+
+
+# --- H4: a shredded case stays shut in old database backups -----------------------------
+
+
+def test_F4_shredding_makes_a_database_backup_unreadable(report, personas, keys):
+    case, receipt = report(text="CANARY shred me")
+    backup = {
+        "wraps": [bytes(w.wrapped) for w in WrappedKey.objects.filter(case=case)],
+        "reporter": bytes(case.reporter_wrap),
+        "content": bytes(case.content),
+    }
+    ada_keys = services.case_key(case, personas["ada"], keys["ada"])  # readable before
+    assert services.content_of(case, ada_keys.case)["text"] == "CANARY shred me"
+    with django_capture_on_commit() as callbacks:
+        services.shred(case, on=TODAY)
+    assert callbacks
+    # years later the backup is restored and ada (or her key, or the receipt) tries
+    for blob in [*backup["wraps"], backup["reporter"]]:
+        with pytest.raises(crypto.DecryptionError):
+            services.inner_wrap(case.id, blob)
+        with pytest.raises(crypto.DecryptionError):
+            crypto.unwrap_case_keys(blob, keys["ada"], report_id=case.id)
+    rk = crypto.receipt_keys(receipt)
+    with pytest.raises(crypto.DecryptionError):
+        crypto.unwrap_for_reporter(backup["reporter"], rk, report_id=case.id)
+
+
+def django_capture_on_commit():
+    from django.test import TestCase
+
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+def test_orphan_shred_keys_are_swept_and_sqlite_deletes_securely(report, settings):
+    import os
+    import time
+
+    from django.db import connection
+
+    case, _ = report()
+    keyfile = services._shred_path(case.id)
+    assert keyfile.exists()
+    assert oct(keyfile.stat().st_mode & 0o777) == "0o600"
+    orphan = services._shred_path("CORPHAN")
+    orphan.write_bytes(bytes(32))
+    old = time.time() - 2 * 86400
+    os.utime(orphan, (old, old))
+    os.utime(keyfile, (old, old))
+    assert services.sweep_shred_keys() == 1
+    assert keyfile.exists()
+    assert not orphan.exists()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA secure_delete")
+            assert cursor.fetchone()[0] == 1

@@ -45,6 +45,7 @@ class Command(BaseCommand):
                     **retention,
                 }
             )
+        services.sweep_shred_keys()  # key files of cases already deleted
         if options["json"]:
             self.stdout.write(json.dumps(summary))
         else:
