@@ -20,7 +20,7 @@ from nacl.encoding import RawEncoder
 from oversight.complaints import abuse, crypto
 
 _CONTEXT = b"ovscomp1"
-_VERIFIER, _TAGS, _NONCES, _GUARD, _SESSIONS, _KEY_MACS = 1, 2, 3, 4, 5, 6
+_VERIFIER, _TAGS, _NONCES, _GUARD, _SESSIONS, _KEY_MACS, _REPORTER = 1, 2, 3, 4, 5, 6, 7
 
 
 def public_key_mac(kind: str, owner_id: int, public_key: bytes) -> str:
@@ -30,6 +30,10 @@ def public_key_mac(kind: str, owner_id: int, public_key: bytes) -> str:
     return nacl.hash.blake2b(
         message, digest_size=32, key=_subkey(_KEY_MACS), encoder=RawEncoder
     ).hex()
+
+
+def reporter_seed_key() -> bytes:
+    return _subkey(_REPORTER)
 
 
 def shred_key_dir() -> Path:

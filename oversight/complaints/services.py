@@ -643,7 +643,7 @@ def _create_case(
     if not recipients and channel.fallback is not None:
         recipients = [channel.fallback] if channel.fallback_id not in excluded else []
     keys = crypto.CaseKeys.generate()
-    reporter_public = crypto.reporter_private_key(receipt).public_key
+    reporter_public = crypto.reporter_private_key(reporter_keys(receipt)).public_key
     audit = crypto.RecipientPrivateKey.generate()
     case = Case(
         id=_random_id("C"),
@@ -686,6 +686,23 @@ def _create_case(
     for upload in data.files:
         _add_file(case, keys.case, upload, by_reporter=True, on=on)
     return case
+
+
+def reporter_keys(receipt: str | crypto.ReceiptKeys) -> crypto.ReceiptKeys:
+    """The reporter's key seed: the receipt's, mixed with a pepper subkey.
+
+    ``Case.reporter_public_key`` is then no function of the receipt alone, so a
+    database dump without the pepper cannot test receipt guesses against it.
+    """
+    keys = crypto.receipt_keys(receipt) if isinstance(receipt, str) else receipt
+    seed = nacl.hash.blake2b(
+        keys.wrap_key,
+        digest_size=32,
+        key=conf.reporter_seed_key(),
+        person=b"ovs-reporter-key",
+        encoder=nacl.encoding.RawEncoder,
+    )
+    return crypto.ReceiptKeys(auth_id=b"", wrap_key=seed)
 
 
 def case_for_receipt(company: Company, receipt: str) -> Case | None:
@@ -786,7 +803,7 @@ def reporter_sign_in(
         return None
     token = secrets.token_urlsafe(32)
     payload = {
-        "seed": keys.wrap_key.hex(),
+        "seed": reporter_keys(keys).wrap_key.hex(),
         "expires_at": expires_at,
         "form": secrets.token_urlsafe(16),
     }

@@ -209,7 +209,7 @@ def test_the_excluded_directors_real_key_and_a_full_database_open_nothing(
     # the entitled chair, the reporter (K_case only) and two custodians together open it
     ada_key = services.case_key(case, personas["ada"], keys["ada"])
     assert services.content_of(case, ada_key.case)["text"] == "About ben."
-    rkeys = crypto.receipt_keys(receipt)
+    rkeys = services.reporter_keys(receipt)
     assert (
         crypto.unwrap_for_reporter(
             services.inner_wrap(case.id, case.reporter_wrap), rkeys, report_id=case.id
@@ -350,7 +350,7 @@ def test_excluding_someone_rotates_the_key(channel, personas, keys, report):
     assert (
         crypto.unwrap_for_reporter(
             services.inner_wrap(case.id, case.reporter_wrap),
-            crypto.receipt_keys(receipt),
+            services.reporter_keys(receipt),
             report_id=case.id,
         )
         == new.case

@@ -226,7 +226,7 @@ def test_P2_receipt_does_not_open_internal_notes_or_exclusions(report, personas,
     note = services.add_note(
         case, actor=ada, key=k, text="CANARY we think it is J.", on=TODAY
     )
-    rk = crypto.reporter_private_key(crypto.receipt_keys(receipt))
+    rk = crypto.reporter_private_key(services.reporter_keys(receipt))
     reporter_key = crypto.unwrap_for_recipient(
         services.inner_wrap(case.id, case.reporter_wrap), rk, report_id=case.id
     )
@@ -639,7 +639,7 @@ def test_F4_shredding_makes_a_database_backup_unreadable(report, personas, keys)
             services.inner_wrap(case.id, blob)
         with pytest.raises(crypto.DecryptionError):
             crypto.unwrap_case_keys(blob, keys["ada"], report_id=case.id)
-    rk = crypto.receipt_keys(receipt)
+    rk = services.reporter_keys(receipt)
     with pytest.raises(crypto.DecryptionError):
         crypto.unwrap_for_reporter(backup["reporter"], rk, report_id=case.id)
 
@@ -672,3 +672,11 @@ def test_orphan_shred_keys_are_swept_and_sqlite_deletes_securely(report, setting
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA secure_delete")
             assert cursor.fetchone()[0] == 1
+
+
+def test_L5_the_stored_reporter_key_is_not_a_function_of_the_receipt_alone(report):
+    case, receipt = report()
+    from_receipt_alone = crypto.reporter_private_key(crypto.receipt_keys(receipt))
+    assert bytes(case.reporter_public_key) != from_receipt_alone.public_key
+    with_pepper = crypto.reporter_private_key(services.reporter_keys(receipt))
+    assert bytes(case.reporter_public_key) == with_pepper.public_key
