@@ -70,7 +70,7 @@ class Policy:
     challenge_ttl: float = 900.0
     login_challenge_ttl: float = 300.0  # the receipt sign-in page: 5 minutes
     max_used: int = 200_000  # used challenges remembered (each about 100 bytes)
-    max_clients: int = 100_000
+    max_clients: int = 20_000  # about 7 MB of windows at the cap
 
 
 class ChallengeError(Exception):
@@ -198,10 +198,19 @@ class Guard:
             now = self._tick()
             self._window(client, event, now).append(now)
 
+    def _peek(self, client: str, event: Event, now: float) -> deque[float]:
+        """A client's window for reading: never creates an entry (a GET costs no memory)."""
+        times = self._events.get((client, event))
+        if times is None:
+            return deque()
+        while times and times[0] <= now - self.policy.window:
+            times.popleft()
+        return times
+
     def count(self, client: str, event: Event) -> int:
         with self._lock:
             now = self._tick()
-            return len(self._window(client, event, now))
+            return len(self._peek(client, event, now))
 
     # --- load ------------------------------------------------------------------------
 
@@ -236,7 +245,7 @@ class Guard:
         """Refuse only this client, only past ``receipt_attempts`` failures a window."""
         with self._lock:
             now = self._tick()
-            times = self._window(client, Event.RECEIPT_FAILURE, now)
+            times = self._peek(client, Event.RECEIPT_FAILURE, now)
             if len(times) < self.policy.receipt_attempts:
                 return Decision(True)
             retry = math.ceil(times[0] + self.policy.window - now)

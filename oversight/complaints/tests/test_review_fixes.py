@@ -680,3 +680,17 @@ def test_L5_the_stored_reporter_key_is_not_a_function_of_the_receipt_alone(repor
     assert bytes(case.reporter_public_key) != from_receipt_alone.public_key
     with_pepper = crypto.reporter_private_key(services.reporter_keys(receipt))
     assert bytes(case.reporter_public_key) == with_pepper.public_key
+
+
+def test_L1_reading_a_clients_budget_keeps_nothing_in_memory():
+    from oversight.complaints import abuse
+
+    g = abuse.Guard(b"s" * 32, clock=_Clock())
+    for i in range(5000):
+        client = g.client(f"198.51.{i >> 8}.{i & 255}")
+        g.issue(client)  # one GET each: difficulty and counts are read
+        g.may_try_receipt(client)
+    assert g.tracked_clients() == 0
+    g.record(g.client("203.0.113.1"), abuse.Event.RECEIPT_FAILURE)
+    assert g.tracked_clients() == 1
+    assert abuse.Policy().max_clients <= 20_000
