@@ -185,6 +185,17 @@ class RecipientPrivateKey(_Secret):
 
 # --- AEAD for small items: content, metadata, messages, notes -----------------------
 
+_USE_CONTEXT = b"ovsuse01"
+
+
+def _item_key(key: ReportKey) -> bytes:
+    """The subkey that seals small items; files use another (one key, one use)."""
+    return kdf_derive(key.reveal(), 1, _USE_CONTEXT)
+
+
+def _stream_key(key: ReportKey) -> bytes:
+    return kdf_derive(key.reveal(), 2, _USE_CONTEXT)
+
 
 def seal(
     key: ReportKey,
@@ -205,7 +216,7 @@ def seal(
     nonce = nacl.utils.random(_AEAD_NONCE)
     aad = _ad(b"item", report_id.encode(), purpose.encode())
     body = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
-        sodium.sodium_pad(plaintext, pad_block), aad, nonce, key.reveal()
+        sodium.sodium_pad(plaintext, pad_block), aad, nonce, _item_key(key)
     )
     return bytes([_VERSION]) + nonce + body
 
@@ -225,7 +236,7 @@ def open_sealed(
     aad = _ad(b"item", report_id.encode(), purpose.encode())
     try:
         padded = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
-            body, aad, nonce, key.reveal()
+            body, aad, nonce, _item_key(key)
         )
         return sodium.sodium_unpad(padded, pad_block)
     except nacl.exceptions.CryptoError:
@@ -273,7 +284,9 @@ def encrypt_stream(
     prefix = _STREAM_PREFIX.pack(_STREAM_MAGIC, chunk_size)
     aad = _stream_ad(report_id, purpose, prefix)
     state = sodium.crypto_secretstream_xchacha20poly1305_state()
-    header = sodium.crypto_secretstream_xchacha20poly1305_init_push(state, key.reveal())
+    header = sodium.crypto_secretstream_xchacha20poly1305_init_push(
+        state, _stream_key(key)
+    )
     dst.write(prefix + header)
     buffer = bytearray()
     total = 0
@@ -318,7 +331,7 @@ def decrypt_stream(
     state = sodium.crypto_secretstream_xchacha20poly1305_state()
     try:
         sodium.crypto_secretstream_xchacha20poly1305_init_pull(
-            state, header, key.reveal()
+            state, header, _stream_key(key)
         )
     except nacl.exceptions.CryptoError:
         raise DecryptionError("decryption failed") from None

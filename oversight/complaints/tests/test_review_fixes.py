@@ -694,3 +694,21 @@ def test_L1_reading_a_clients_budget_keeps_nothing_in_memory():
     g.record(g.client("203.0.113.1"), abuse.Event.RECEIPT_FAILURE)
     assert g.tracked_clients() == 1
     assert abuse.Policy().max_clients <= 20_000
+
+
+def test_L7_items_and_streams_use_different_subkeys_of_the_case_key():
+    import nacl.bindings as sodium
+    import nacl.exceptions
+
+    from oversight.complaints.crypto import _ad, _item_key, _stream_key
+
+    key = crypto.ReportKey.generate()
+    assert len({key.reveal(), _item_key(key), _stream_key(key)}) == 3
+    blob = crypto.seal(key, b"x", report_id="r", purpose="p")
+    nonce, body = blob[1:25], blob[25:]
+    aad = _ad(b"item", b"r", b"p")
+    decrypt = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt
+    assert sodium.sodium_unpad(decrypt(body, aad, nonce, _item_key(key)), 256) == b"x"
+    for other in (key.reveal(), _stream_key(key)):
+        with pytest.raises(nacl.exceptions.CryptoError):
+            decrypt(body, aad, nonce, other)
