@@ -29,6 +29,7 @@ import secrets
 import struct
 import threading
 import time
+import weakref
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -152,6 +153,11 @@ class Guard:
         self._epoch_ends = now + self.policy.key_lifetime
         self._events: OrderedDict[tuple[str, Event], deque[float]] = OrderedDict()
         self._load: deque[float] = deque()
+
+    def tick(self) -> None:
+        """Rotate now if the hour is over (called by the timer thread)."""
+        with self._lock:
+            self._tick()
 
     def _tick(self) -> float:
         now = self._clock()
@@ -345,6 +351,28 @@ class Guard:
             while len(self._used) > self.policy.max_used:  # the soonest to expire go
                 _until, used = heapq.heappop(self._expiries)
                 self._used.pop(used, None)
+
+
+def start_rotation_timer(guard: Guard, every: float = 60.0) -> threading.Thread:
+    """Rotate the guard's hourly key on time even with no traffic (a daemon thread).
+
+    Without it, a quiet hour would keep the last client keys and windows in memory
+    until the next request. The thread holds the guard weakly and ends with it.
+    """
+    ref = weakref.ref(guard)
+    stop = threading.Event()
+
+    def run() -> None:
+        while not stop.wait(every):
+            alive = ref()
+            if alive is None:
+                return
+            alive.tick()
+            del alive
+
+    thread = threading.Thread(target=run, name="complaints-guard-timer", daemon=True)
+    thread.start()
+    return thread
 
 
 # --- submission nonces ----------------------------------------------------------------

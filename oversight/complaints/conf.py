@@ -98,8 +98,10 @@ def holder_tag(user_id: int) -> str:
 
 @cache
 def guard() -> abuse.Guard:
-    """This process's abuse guard (state in memory only)."""
-    return abuse.Guard(_subkey(_GUARD))
+    """This process's abuse guard (state in memory only), rotated on a timer too."""
+    made = abuse.Guard(_subkey(_GUARD))
+    abuse.start_rotation_timer(made)
+    return made
 
 
 def max_file_bytes() -> int:

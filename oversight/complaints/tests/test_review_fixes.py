@@ -712,3 +712,24 @@ def test_L7_items_and_streams_use_different_subkeys_of_the_case_key():
     for other in (key.reveal(), _stream_key(key)):
         with pytest.raises(nacl.exceptions.CryptoError):
             decrypt(body, aad, nonce, other)
+
+
+def test_L2_the_guard_rotates_on_a_timer_without_traffic():
+    import gc
+    import time
+
+    from oversight.complaints import abuse
+
+    clock = _Clock()
+    g = abuse.Guard(b"s" * 32, clock=clock)
+    g.record(g.client("a"), abuse.Event.RECEIPT_FAILURE)
+    thread = abuse.start_rotation_timer(g, every=0.01)
+    clock.now += 3601
+    deadline = time.monotonic() + 2
+    while g._events and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not g._events  # the hour's windows are gone with no request arriving
+    del g
+    gc.collect()
+    thread.join(timeout=2)
+    assert not thread.is_alive()  # the timer ends with its guard
