@@ -733,3 +733,40 @@ def test_L2_the_guard_rotates_on_a_timer_without_traffic():
     gc.collect()
     thread.join(timeout=2)
     assert not thread.is_alive()  # the timer ends with its guard
+
+
+def test_the_recover_command_gives_a_case_to_a_new_holder(
+    channel, report, personas, keys, custodian_kits, monkeypatch
+):
+    import sys
+
+    from django.core.management import CommandError, call_command
+
+    case, _ = report(text="Recover by command")
+    services.set_up_key(
+        personas["hal"], passphrase="hal's own long passphrase", on=TODAY
+    )
+    by_label = {c.label: c for c in channel.custodians.all()}
+    chosen = list(custodian_kits.items())[:2]
+    ids = [str(by_label[label].pk) for label, _ in chosen]
+    args = ["recover", "--case", case.id, "--to", personas["hal"].email]
+    args += [
+        "--by",
+        personas["ada"].email,
+        "--custodian",
+        ids[0],
+        "--custodian",
+        ids[1],
+    ]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("ZZZZ\n"))
+    with pytest.raises(CommandError, match="recovery kit"):
+        call_command("complaints", *args)
+    kits = "".join(kit.text + "\n" for _, kit in chosen)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(kits))
+    out = io.StringIO()
+    call_command("complaints", *args, stdout=out)
+    assert "now holds" in out.getvalue()
+    hal = services.unlock_key(personas["hal"], "hal's own long passphrase")
+    opened = services.case_key(case, personas["hal"], hal)
+    assert services.content_of(case, opened.case)["text"] == "Recover by command"
+    assert LedgerEvent.objects.filter(action="complaints.recovery_used").count() == 1
