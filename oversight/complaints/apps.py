@@ -15,8 +15,8 @@ class ComplaintsConfig(AppConfig):
         from oversight.complaints import logging, services
 
         logging.install()
-        if services.role_ended not in accounts.ROLE_ENDED_HOOKS:
-            accounts.ROLE_ENDED_HOOKS.append(services.role_ended)
+        if services.on_role_ended not in accounts.ROLE_ENDED_HOOKS:
+            accounts.ROLE_ENDED_HOOKS.append(services.on_role_ended)
         connection_created.connect(
             _secure_delete, dispatch_uid="complaints-secure-delete"
         )

@@ -33,8 +33,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.views.decorators.debug import sensitive_variables
 
-from oversight.accounts.models import Company, Role, User
-from oversight.accounts.queries import holders_of
+from oversight.accounts.models import Company, Role, RoleAssignment, User
+from oversight.accounts.queries import company_today, holders_of
 from oversight.complaints import conf, crypto
 from oversight.complaints.models import (
     Attachment,
@@ -1350,8 +1350,9 @@ def role_ended(user: User, company: Company, *, on: date) -> int:
     """A chair or member left: their wraps go now, and the cases they held are flagged
     for key rotation by the next holder who opens them. Returns the number of cases.
 
-    Called by ``accounts.services.end_role`` through its hook list. A person who still
-    holds a committee role, or is the channel's fallback, keeps access.
+    Called by ``accounts.services.end_role`` through its hook list (a role ending on
+    a later day is left to :func:`revoke_departed` in the daily job). A person who
+    still holds a committee role, or is the channel's fallback, keeps access.
     """
     if user.pk in {
         u.pk for u in holders_of(company, RECIPIENT_ROLES, on=on + timedelta(days=1))
@@ -1369,6 +1370,32 @@ def role_ended(user: User, company: Company, *, on: date) -> int:
         Case.objects.filter(pk=case.pk).update(rotation_due=True)
         _record(case, "holder_left", None, {"person": user.pk, "on": on})
     return len(cases)
+
+
+def on_role_ended(user: User, company: Company, *, on: date) -> None:
+    """The hook ``end_role`` calls: now for a role that ended, later (daily) otherwise."""
+    if on <= company_today(company):
+        role_ended(user, company, on=on)
+
+
+def revoke_departed(company: Company, *, on: date) -> int:
+    """The daily job's half of departures: committee roles that ended before ``on``."""
+    ended = set(
+        RoleAssignment.objects.filter(
+            company=company, role__in=RECIPIENT_ROLES, ends_on__lt=on
+        ).values_list("user_id", flat=True)
+    )
+    current = {u.pk for u in holders_of(company, RECIPIENT_ROLES, on=on)}
+    tags = set(
+        WrappedKey.objects.filter(case__company=company).values_list(
+            "holder_tag", flat=True
+        )
+    )
+    revoked = 0
+    for user in User.objects.filter(pk__in=ended - current):
+        if conf.holder_tag(user.pk) in tags:
+            revoked += role_ended(user, company, on=on - timedelta(days=1))
+    return revoked
 
 
 # --- retention, the daily job and the digest ------------------------------------------

@@ -770,3 +770,24 @@ def test_the_recover_command_gives_a_case_to_a_new_holder(
     opened = services.case_key(case, personas["hal"], hal)
     assert services.content_of(case, opened.case)["text"] == "Recover by command"
     assert LedgerEvent.objects.filter(action="complaints.recovery_used").count() == 1
+
+
+def test_a_role_ending_later_is_revoked_by_the_daily_job_when_the_day_comes(
+    company, report, personas, keys
+):
+    from oversight.accounts import services as accounts
+    from oversight.accounts.models import RoleAssignment
+    from oversight.accounts.queries import company_today
+
+    case, _ = report()
+    ben = personas["ben"]
+    leaves = company_today(company) + timedelta(days=10)
+    for a in RoleAssignment.objects.filter(user=ben, ends_on__isnull=True):
+        accounts.end_role(a, actor=personas["ada"], ends_on=leaves)
+    services.case_key(case, ben, keys["ben"])  # still a member until then
+    assert services.revoke_departed(company, on=leaves) == 0
+    assert services.revoke_departed(company, on=leaves + timedelta(days=1)) == 1
+    with pytest.raises(crypto.DecryptionError):
+        services.case_key(case, ben, keys["ben"])
+    case.refresh_from_db()
+    assert case.rotation_due
