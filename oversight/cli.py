@@ -11,6 +11,10 @@ import sys
 
 # verb -> (management command, one line of help)
 VERBS: dict[str, tuple[str, str]] = {
+    "complaints": (
+        "complaints",
+        "complaints recovery-keygen [--label NAME]: a custodian's offline recovery key pair",
+    ),
     "composition": (
         "composition",
         "composition check FILE --as-of DATE [--json] | export --company SLUG | alerts: audit committee composition",
@@ -85,6 +89,11 @@ def main(argv: list[str] | None = None) -> None:
     if verb not in VERBS:
         print(f"oversight: unknown verb {verb!r}.\n\n{usage()}", file=sys.stderr)
         sys.exit(2)
+    if verb == "complaints" and rest[:1] == ["recovery-keygen"]:
+        # offline, on the custodian's machine: no settings, no database
+        from oversight.complaints import keygen
+
+        sys.exit(keygen.run(rest[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oversight.settings")
     from django.core.management import execute_from_command_line
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -129,6 +130,13 @@ def assign_role(
     return assignment
 
 
+ROLE_ENDED_HOOKS: list[Callable[..., object]] = []
+"""Called as ``hook(user, company, on=ends_on)`` inside :func:`end_role`'s transaction.
+
+Apps append to it in ``AppConfig.ready`` (the complaint channel revokes a departed
+director's case keys), so accounts depends on no app."""
+
+
 @transaction.atomic
 def end_role(
     assignment: RoleAssignment, *, actor: User, ends_on: date
@@ -154,6 +162,8 @@ def end_role(
             "previous_ends_on": previous,
         },
     )
+    for hook in ROLE_ENDED_HOOKS:
+        hook(assignment.user, assignment.company, on=ends_on)
     return assignment
 
 

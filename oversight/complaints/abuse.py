@@ -23,15 +23,20 @@ import base64
 import hashlib
 import heapq
 import hmac
+import ipaddress
 import math
 import secrets
 import struct
 import threading
 import time
+import weakref
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+
+import nacl.encoding
+import nacl.hash
 
 from oversight.complaints import crypto
 
@@ -64,7 +69,9 @@ class Policy:
     hashes_per_second: float = 2.0**17  # what a slow phone does, for the wait path
     max_wait: float = 30.0
     challenge_ttl: float = 900.0
-    max_clients: int = 100_000
+    login_challenge_ttl: float = 300.0  # the receipt sign-in page: 5 minutes
+    max_used: int = 200_000  # used challenges remembered (each about 100 bytes)
+    max_clients: int = 20_000  # about 7 MB of windows at the cap
 
 
 class ChallengeError(Exception):
@@ -113,7 +120,8 @@ def _doubling_bits(count: int, free: int, per_doubling: int) -> int:
     return per_doubling * (math.floor(math.log2(count / free)) + 1)
 
 
-_TOKEN = struct.Struct(">BdB16s")  # version, issued at, bits, random
+_TOKEN = struct.Struct(">BdBB16s")  # version, issued at, bits, endpoint, random
+ENDPOINTS = {"intake": 1, "follow-up": 2}
 _MAC_BYTES = 16
 
 
@@ -135,6 +143,9 @@ class Guard:
         self.policy = policy or Policy()
         self._clock = clock
         self._lock = threading.Lock()
+        # used challenges outlive the hourly rotation: a token stays valid across it
+        self._used: dict[bytes, float] = {}
+        self._expiries: list[tuple[float, bytes]] = []  # a heap: forgetting costs log n
         self._rotate(clock())
 
     def _rotate(self, now: float) -> None:
@@ -142,8 +153,11 @@ class Guard:
         self._epoch_ends = now + self.policy.key_lifetime
         self._events: OrderedDict[tuple[str, Event], deque[float]] = OrderedDict()
         self._load: deque[float] = deque()
-        self._used: dict[bytes, float] = {}
-        self._expiries: list[tuple[float, bytes]] = []  # a heap: forgetting costs log n
+
+    def tick(self) -> None:
+        """Rotate now if the hour is over (called by the timer thread)."""
+        with self._lock:
+            self._tick()
 
     def _tick(self) -> float:
         now = self._clock()
@@ -154,7 +168,12 @@ class Guard:
     # --- clients ---------------------------------------------------------------------
 
     def client(self, address: str) -> str:
-        """The opaque key for an address: HMAC under this hour's random key."""
+        """The opaque key for an address: HMAC under this hour's random key.
+
+        An IPv6 address counts by its /64 (one subscriber's whole prefix), so rotating
+        through a prefix does not buy fresh budgets; an IPv4-mapped one as IPv4.
+        """
+        address = client_network(address)
         with self._lock:
             self._tick()
             return hmac.new(self._client_key, address.encode(), "sha256").hexdigest()[
@@ -185,10 +204,19 @@ class Guard:
             now = self._tick()
             self._window(client, event, now).append(now)
 
+    def _peek(self, client: str, event: Event, now: float) -> deque[float]:
+        """A client's window for reading: never creates an entry (a GET costs no memory)."""
+        times = self._events.get((client, event))
+        if times is None:
+            return deque()
+        while times and times[0] <= now - self.policy.window:
+            times.popleft()
+        return times
+
     def count(self, client: str, event: Event) -> int:
         with self._lock:
             now = self._tick()
-            return len(self._window(client, event, now))
+            return len(self._peek(client, event, now))
 
     # --- load ------------------------------------------------------------------------
 
@@ -223,7 +251,7 @@ class Guard:
         """Refuse only this client, only past ``receipt_attempts`` failures a window."""
         with self._lock:
             now = self._tick()
-            times = self._window(client, Event.RECEIPT_FAILURE, now)
+            times = self._peek(client, Event.RECEIPT_FAILURE, now)
             if len(times) < self.policy.receipt_attempts:
                 return Decision(True)
             retry = math.ceil(times[0] + self.policy.window - now)
@@ -240,10 +268,21 @@ class Guard:
             return 0.0
         return min(self.policy.max_wait, 2.0**bits / self.policy.hashes_per_second)
 
-    def issue(self, client: str) -> Challenge:
-        """A fresh challenge at this client's current difficulty."""
+    def issue(self, client: str, endpoint: str = "intake") -> Challenge:
+        """A fresh challenge at this client's current difficulty, for one endpoint.
+
+        The endpoint is inside the MAC'd token, so a challenge collected for one
+        page does not count on another. (Not the client: client keys come from a
+        per-process random key, and any worker must accept any worker's challenge.)
+        """
         bits = self.difficulty(client)
-        body = _TOKEN.pack(1, self._tick_locked(), bits, secrets.token_bytes(16))
+        body = _TOKEN.pack(
+            2,
+            self._tick_locked(),
+            bits,
+            ENDPOINTS[endpoint],
+            secrets.token_bytes(16),
+        )
         mac = hmac.new(self._mac_key, body, "sha256").digest()[:_MAC_BYTES]
         token = base64.urlsafe_b64encode(body + mac).decode().rstrip("=")
         return Challenge(token=token, bits=bits, wait_seconds=self.wait_seconds(bits))
@@ -252,12 +291,23 @@ class Guard:
         with self._lock:
             return self._tick()
 
-    def redeem(self, client: str, token: str, solution: str | None) -> None:
+    def redeem(
+        self,
+        client: str,
+        token: str,
+        solution: str | None,
+        endpoint: str = "intake",
+    ) -> None:
         """Accept a challenge once; :class:`ChallengeError` with a reason otherwise.
 
         ``solution`` empty or ``None`` means the client paid in time instead: it is
-        accepted once the challenge's wait is over, ``waits`` times a window.
+        accepted once the challenge's wait is over, ``waits`` times a window. A
+        challenge issued more than one doubling step below the client's difficulty
+        now is "stale" (challenges cannot be stockpiled while it is cheap and spent
+        when it is not; one step of slack spares reporters whose page was opened
+        just before the load rose); the page offers a fresh one and keeps the text.
         """
+        current = self.difficulty(client)
         try:
             raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         except (ValueError, TypeError):
@@ -268,16 +318,25 @@ class Guard:
         expected = hmac.new(self._mac_key, body, "sha256").digest()[:_MAC_BYTES]
         if not hmac.compare_digest(mac, expected):
             raise ChallengeError("malformed")
-        _version, issued, bits, _nonce = _TOKEN.unpack(body)
+        _version, issued, bits, where, _nonce = _TOKEN.unpack(body)
+        if where != ENDPOINTS[endpoint]:
+            raise ChallengeError("stale")
+        ttl = (
+            self.policy.login_challenge_ttl
+            if endpoint == "follow-up"
+            else self.policy.challenge_ttl
+        )
         with self._lock:
             now = self._tick()
-            if now > issued + self.policy.challenge_ttl:
+            if now > issued + ttl:
                 raise ChallengeError("expired")
             while self._expiries and self._expiries[0][0] < now:
                 _until, used = heapq.heappop(self._expiries)
                 self._used.pop(used, None)
             if body in self._used:
                 raise ChallengeError("used")
+            if bits < current - self.policy.bits_per_doubling:
+                raise ChallengeError("stale")
             if bits and not solution:
                 if now < issued + self.wait_seconds(bits):
                     raise ChallengeError("too early")
@@ -287,11 +346,49 @@ class Guard:
                 waited.append(now)
             elif bits and leading_zero_bits(work_digest(token, solution or "")) < bits:
                 raise ChallengeError("wrong")
-            self._used[body] = issued + self.policy.challenge_ttl
+            self._used[body] = issued + ttl
             heapq.heappush(self._expiries, (self._used[body], body))
+            while len(self._used) > self.policy.max_used:  # the soonest to expire go
+                _until, used = heapq.heappop(self._expiries)
+                self._used.pop(used, None)
+
+
+def start_rotation_timer(guard: Guard, every: float = 60.0) -> threading.Thread:
+    """Rotate the guard's hourly key on time even with no traffic (a daemon thread).
+
+    Without it, a quiet hour would keep the last client keys and windows in memory
+    until the next request. The thread holds the guard weakly and ends with it.
+    """
+    ref = weakref.ref(guard)
+    stop = threading.Event()
+
+    def run() -> None:
+        while not stop.wait(every):
+            alive = ref()
+            if alive is None:
+                return
+            alive.tick()
+            del alive
+
+    thread = threading.Thread(target=run, name="complaints-guard-timer", daemon=True)
+    thread.start()
+    return thread
 
 
 # --- submission nonces ----------------------------------------------------------------
+
+
+def client_network(address: str) -> str:
+    """The unit a client is counted by: an IPv4 address, or an IPv6 /64."""
+    try:
+        ip = ipaddress.ip_address(address.strip().split("%")[0])
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((int(ip) >> 64 << 64, 64)))
+    return str(ip)
 
 
 class NonceError(Exception):
@@ -300,37 +397,77 @@ class NonceError(Exception):
 
 _NONCE_PURPOSE = "submission-nonce"
 _ISSUED = struct.Struct(">d")
+NONCE_MAX_AGE = 3600.0
+"""A form token, and the receipt it carries, live at most one hour."""
 
 
-def issue_submission_nonce(server_key: bytes, *, now: float) -> tuple[str, str]:
+def cookie_binding(cookie_value: str) -> bytes:
+    """What a form token stores about the reporter's one cookie: a hash of its value."""
+    return nacl.hash.blake2b(
+        cookie_value.encode(),
+        digest_size=32,
+        person=b"ovs-nonce-cookie",
+        encoder=nacl.encoding.RawEncoder,
+    )
+
+
+def issue_submission_nonce(
+    server_key: bytes, *, now: float, cookie: str
+) -> tuple[str, str]:
     """A fresh receipt and the opaque form token that carries it: ``(token, receipt)``.
 
-    The token is the receipt sealed (XChaCha20-Poly1305) under a server key with the
-    time it was issued; the page holds only ciphertext, and the server can trust the
-    receipt it gets back because only it could have sealed it.
+    The token is the receipt and a hash of the reporter's cookie, sealed
+    (XChaCha20-Poly1305) under a server key with the time it was issued; the page
+    holds only ciphertext. The receipt is only ever shown to the browser holding
+    that cookie, so a copy of the page or of the token alone does not yield it.
     """
     receipt = crypto.new_receipt()
-    plain = _ISSUED.pack(now) + crypto.normalise_receipt(receipt).encode()
+    plain = (
+        _ISSUED.pack(now)
+        + cookie_binding(cookie)
+        + crypto.normalise_receipt(receipt).encode()
+    )
     blob = crypto.seal(
-        crypto.ReportKey(server_key), plain, report_id="", purpose=_NONCE_PURPOSE
+        crypto.ReportKey(server_key),
+        plain,
+        report_id="",
+        purpose=_NONCE_PURPOSE,
+        pad_block=1,
     )
     return base64.urlsafe_b64encode(blob).decode().rstrip("="), receipt
 
 
+@dataclass(frozen=True)
+class Nonce:
+    receipt: str
+    binding: bytes
+
+    def bound_to(self, cookie: str) -> bool:
+        return bool(cookie) and hmac.compare_digest(
+            self.binding, cookie_binding(cookie)
+        )
+
+
 def redeem_submission_nonce(
-    server_key: bytes, token: str, *, now: float, max_age: float = 86400.0
-) -> str:
-    """The receipt a token carries (canonical form), or :class:`NonceError`."""
+    server_key: bytes, token: str, *, now: float, max_age: float = NONCE_MAX_AGE
+) -> Nonce:
+    """The receipt a token carries (canonical form) and its cookie binding, or
+    :class:`NonceError`."""
     if len(token) > 200:
         raise NonceError("malformed")
     try:
         blob = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         plain = crypto.open_sealed(
-            crypto.ReportKey(server_key), blob, report_id="", purpose=_NONCE_PURPOSE
+            crypto.ReportKey(server_key),
+            blob,
+            report_id="",
+            purpose=_NONCE_PURPOSE,
+            pad_block=1,
         )
     except (ValueError, TypeError, crypto.DecryptionError):
         raise NonceError("malformed") from None
     (issued,) = _ISSUED.unpack(plain[: _ISSUED.size])
-    if not issued <= now <= issued + max_age:
+    if not issued <= now <= issued + min(max_age, NONCE_MAX_AGE):
         raise NonceError("expired")
-    return plain[_ISSUED.size :].decode()
+    binding = plain[_ISSUED.size : _ISSUED.size + 32]
+    return Nonce(receipt=plain[_ISSUED.size + 32 :].decode(), binding=binding)

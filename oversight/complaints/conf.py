@@ -20,7 +20,36 @@ from nacl.encoding import RawEncoder
 from oversight.complaints import abuse, crypto
 
 _CONTEXT = b"ovscomp1"
-_VERIFIER, _TAGS, _NONCES, _GUARD, _SESSIONS = 1, 2, 3, 4, 5
+_VERIFIER, _TAGS, _NONCES, _GUARD, _SESSIONS, _KEY_MACS, _REPORTER = 1, 2, 3, 4, 5, 6, 7
+
+
+def public_key_mac(kind: str, owner_id: int, public_key: bytes) -> str:
+    """Keyed BLAKE2b over ``kind | owner | public key``: a public key written into the
+    database by anyone without the pepper does not verify, so nothing is wrapped to it."""
+    message = crypto._ad(kind.encode(), str(owner_id).encode(), public_key)
+    return nacl.hash.blake2b(
+        message, digest_size=32, key=_subkey(_KEY_MACS), encoder=RawEncoder
+    ).hex()
+
+
+def reporter_seed_key() -> bytes:
+    return _subkey(_REPORTER)
+
+
+def shred_key_dir() -> Path:
+    """Where each case's shred key lives: outside the database, and outside its backups.
+
+    ``COMPLAINTS_SHRED_KEY_DIR`` (default ``var/complaint-shred-keys``). Back it up, if
+    at all, separately and for a short time: as long as a copy of a key file exists,
+    a database backup from before that case was shredded can still be opened by a
+    holder of the case.
+    """
+    configured = getattr(settings, "COMPLAINTS_SHRED_KEY_DIR", None)
+    return (
+        Path(configured)
+        if configured
+        else Path(settings.VAR_DIR) / "complaint-shred-keys"
+    )
 
 
 @cache
@@ -69,8 +98,10 @@ def holder_tag(user_id: int) -> str:
 
 @cache
 def guard() -> abuse.Guard:
-    """This process's abuse guard (state in memory only)."""
-    return abuse.Guard(_subkey(_GUARD))
+    """This process's abuse guard (state in memory only), rotated on a timer too."""
+    made = abuse.Guard(_subkey(_GUARD))
+    abuse.start_rotation_timer(made)
+    return made
 
 
 def max_file_bytes() -> int:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hmac
 import secrets
 import struct
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -40,8 +41,11 @@ from nacl.encoding import RawEncoder
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
     "KEY_PARAMS_DEFAULT",
+    "KEY_PARAMS_MIN",
+    "KEY_PARAMS_TESTS",
     "RECEIPT_ALPHABET",
     "RECEIPT_BITS",
+    "CaseKeys",
     "DecryptionError",
     "InvalidReceipt",
     "KeyParams",
@@ -51,6 +55,8 @@ __all__ = [
     "ReportKey",
     "decrypt_stream",
     "encrypt_stream",
+    "file_bucket",
+    "format_public_key",
     "format_receipt",
     "kdf_derive",
     "new_receipt",
@@ -58,6 +64,7 @@ __all__ = [
     "new_recovery_kit",
     "normalise_receipt",
     "open_sealed",
+    "parse_public_key",
     "protect_private_key",
     "receipt_keys",
     "receipt_verifier",
@@ -67,8 +74,12 @@ __all__ = [
     "rotate_sealed",
     "seal",
     "unlock_private_key",
+    "unwrap_by_custodians",
+    "unwrap_case_keys",
     "unwrap_for_recipient",
     "unwrap_for_reporter",
+    "wrap_case_keys",
+    "wrap_for_custodians",
     "wrap_for_recipient",
     "wrap_for_reporter",
 ]
@@ -85,6 +96,9 @@ _TAG_FINAL = sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL
 _STREAM_MAGIC = b"OVS1"
 _STREAM_PREFIX = struct.Struct(">4sI")  # magic, chunk size
 DEFAULT_CHUNK_SIZE = 64 * 1024
+PAD_BLOCK = 256
+"""Every sealed item is padded to a multiple of this many bytes before encryption."""
+FILE_BUCKET_MIN = 64 * 1024
 _MAX_CHUNK_SIZE = 16 * 1024 * 1024
 
 
@@ -171,9 +185,30 @@ class RecipientPrivateKey(_Secret):
 
 # --- AEAD for small items: content, metadata, messages, notes -----------------------
 
+_USE_CONTEXT = b"ovsuse01"
 
-def seal(key: ReportKey, plaintext: bytes, *, report_id: str, purpose: str) -> bytes:
+
+def _item_key(key: ReportKey) -> bytes:
+    """The subkey that seals small items; files use another (one key, one use)."""
+    return kdf_derive(key.reveal(), 1, _USE_CONTEXT)
+
+
+def _stream_key(key: ReportKey) -> bytes:
+    return kdf_derive(key.reveal(), 2, _USE_CONTEXT)
+
+
+def seal(
+    key: ReportKey,
+    plaintext: bytes,
+    *,
+    report_id: str,
+    purpose: str,
+    pad_block: int = PAD_BLOCK,
+) -> bytes:
     """Encrypt ``plaintext`` for ``report_id``/``purpose``: version, nonce, ciphertext.
+
+    The plaintext is padded (ISO/IEC 7816-4, ``sodium_pad``) to a multiple of
+    :data:`PAD_BLOCK` bytes first, so a stored length tells only the bucket.
 
     The 24-byte nonce is random; XChaCha20's nonce is large enough that random
     nonces never collide in practice, so no counter has to be kept.
@@ -181,23 +216,31 @@ def seal(key: ReportKey, plaintext: bytes, *, report_id: str, purpose: str) -> b
     nonce = nacl.utils.random(_AEAD_NONCE)
     aad = _ad(b"item", report_id.encode(), purpose.encode())
     body = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
-        plaintext, aad, nonce, key.reveal()
+        sodium.sodium_pad(plaintext, pad_block), aad, nonce, _item_key(key)
     )
     return bytes([_VERSION]) + nonce + body
 
 
-def open_sealed(key: ReportKey, blob: bytes, *, report_id: str, purpose: str) -> bytes:
+def open_sealed(
+    key: ReportKey,
+    blob: bytes,
+    *,
+    report_id: str,
+    purpose: str,
+    pad_block: int = PAD_BLOCK,
+) -> bytes:
     """Decrypt what :func:`seal` produced; :class:`DecryptionError` on any mismatch."""
     if len(blob) < 1 + _AEAD_NONCE + _AEAD_TAG or blob[0] != _VERSION:
-        raise DecryptionError("not a sealed item")
+        raise DecryptionError("decryption failed")
     nonce, body = blob[1 : 1 + _AEAD_NONCE], blob[1 + _AEAD_NONCE :]
     aad = _ad(b"item", report_id.encode(), purpose.encode())
     try:
-        return sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
-            body, aad, nonce, key.reveal()
+        padded = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+            body, aad, nonce, _item_key(key)
         )
+        return sodium.sodium_unpad(padded, pad_block)
     except nacl.exceptions.CryptoError:
-        raise DecryptionError("item failed to authenticate") from None
+        raise DecryptionError("decryption failed") from None
 
 
 # --- secretstream for files ----------------------------------------------------------
@@ -241,7 +284,9 @@ def encrypt_stream(
     prefix = _STREAM_PREFIX.pack(_STREAM_MAGIC, chunk_size)
     aad = _stream_ad(report_id, purpose, prefix)
     state = sodium.crypto_secretstream_xchacha20poly1305_state()
-    header = sodium.crypto_secretstream_xchacha20poly1305_init_push(state, key.reveal())
+    header = sodium.crypto_secretstream_xchacha20poly1305_init_push(
+        state, _stream_key(key)
+    )
     dst.write(prefix + header)
     buffer = bytearray()
     total = 0
@@ -275,41 +320,41 @@ def decrypt_stream(
     """
     prefix = _read_exactly(src, _STREAM_PREFIX.size)
     if len(prefix) != _STREAM_PREFIX.size:
-        raise DecryptionError("stream too short")
+        raise DecryptionError("decryption failed")
     magic, chunk_size = _STREAM_PREFIX.unpack(prefix)
     if magic != _STREAM_MAGIC or not 1 <= chunk_size <= _MAX_CHUNK_SIZE:
-        raise DecryptionError("not an encrypted stream")
+        raise DecryptionError("decryption failed")
     header = _read_exactly(src, _SS_HEADER)
     if len(header) != _SS_HEADER:
-        raise DecryptionError("stream too short")
+        raise DecryptionError("decryption failed")
     aad = _stream_ad(report_id, purpose, prefix)
     state = sodium.crypto_secretstream_xchacha20poly1305_state()
     try:
         sodium.crypto_secretstream_xchacha20poly1305_init_pull(
-            state, header, key.reveal()
+            state, header, _stream_key(key)
         )
     except nacl.exceptions.CryptoError:
-        raise DecryptionError("stream header rejected") from None
+        raise DecryptionError("decryption failed") from None
     record_size = chunk_size + _SS_ABYTES
     while True:
         record = _read_exactly(src, record_size)
         if len(record) < _SS_ABYTES:
-            raise DecryptionError("stream truncated")
+            raise DecryptionError("decryption failed")
         try:
             plain, tag = sodium.crypto_secretstream_xchacha20poly1305_pull(
                 state, record, aad
             )
         except nacl.exceptions.CryptoError:
-            raise DecryptionError("stream record failed to authenticate") from None
+            raise DecryptionError("decryption failed") from None
         full = len(record) == record_size
         if tag == _TAG_FINAL:
             if full or src.read(1):
-                raise DecryptionError("data after the end of the stream")
+                raise DecryptionError("decryption failed")
             if plain:
                 yield plain
             return
         if tag != _TAG_MESSAGE or not full:
-            raise DecryptionError("stream truncated")
+            raise DecryptionError("decryption failed")
         yield plain
 
 
@@ -363,12 +408,12 @@ def unwrap_for_recipient(
     try:
         plain = box.decrypt(wrapped)
     except (nacl.exceptions.CryptoError, TypeError, ValueError):
-        raise DecryptionError("wrapped key rejected") from None
+        raise DecryptionError("decryption failed") from None
     expected = _ad(b"wrap", report_id.encode())
     if len(plain) != len(expected) + KEY_BYTES or not hmac.compare_digest(
         plain[: len(expected)], expected
     ):
-        raise DecryptionError("wrapped key belongs to another report")
+        raise DecryptionError("decryption failed")
     return ReportKey(plain[len(expected) :])
 
 
@@ -390,6 +435,134 @@ def rotate_sealed(
     return seal(new, plain, report_id=report_id, purpose=purpose)
 
 
+# --- the two keys of a case, and M-of-N recovery -----------------------------------------
+
+
+class CaseKeys:
+    """A case's two keys: ``case`` (what the reporter wrote and reads) and ``internal``.
+
+    ``case`` seals the report, contact details, messages and files, and is wrapped
+    to the holders, the reporter and the recovery custodians. ``internal`` seals
+    notes, grant reasons, exclusions with their reasons and the case's audit key;
+    it is never wrapped to the reporter, so a receipt opens nothing internal.
+    """
+
+    __slots__ = ("case", "internal")
+
+    def __init__(self, case: ReportKey, internal: ReportKey) -> None:
+        self.case = case
+        self.internal = internal
+
+    @classmethod
+    def generate(cls) -> CaseKeys:
+        return cls(ReportKey.generate(), ReportKey.generate())
+
+    def __repr__(self) -> str:
+        return "CaseKeys(<redacted>)"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CaseKeys):
+            return NotImplemented
+        return self.case == other.case and self.internal == other.internal
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[object, ...]:
+        raise TypeError("CaseKeys must not be serialised")
+
+
+def _bundle_plaintext(keys: CaseKeys, report_id: str) -> bytes:
+    return (
+        _ad(b"wrap-bundle", report_id.encode())
+        + keys.case.reveal()
+        + keys.internal.reveal()
+    )
+
+
+def _open_bundle(plain: bytes, report_id: str) -> CaseKeys:
+    expected = _ad(b"wrap-bundle", report_id.encode())
+    if len(plain) != len(expected) + 2 * KEY_BYTES or not hmac.compare_digest(
+        plain[: len(expected)], expected
+    ):
+        raise DecryptionError("decryption failed")
+    raw = plain[len(expected) :]
+    return CaseKeys(ReportKey(raw[:KEY_BYTES]), ReportKey(raw[KEY_BYTES:]))
+
+
+def wrap_case_keys(keys: CaseKeys, public_key: bytes, *, report_id: str) -> bytes:
+    """Seal both case keys (bound to ``report_id``) to one holder's public key."""
+    box = nacl.public.SealedBox(nacl.public.PublicKey(public_key))
+    return bytes(box.encrypt(_bundle_plaintext(keys, report_id)))
+
+
+def unwrap_case_keys(
+    wrapped: bytes, private_key: RecipientPrivateKey, *, report_id: str
+) -> CaseKeys:
+    """Open a holder's wrap of both case keys; :class:`DecryptionError` otherwise."""
+    box = nacl.public.SealedBox(nacl.public.PrivateKey(private_key.reveal()))
+    try:
+        plain = box.decrypt(wrapped)
+    except (nacl.exceptions.CryptoError, TypeError, ValueError):
+        raise DecryptionError("decryption failed") from None
+    return _open_bundle(plain, report_id)
+
+
+def _layer_ad(report_id: str, depth: int, total: int) -> bytes:
+    return _ad(b"recovery-layer", report_id.encode(), bytes([depth, total]))
+
+
+def wrap_for_custodians(
+    keys: CaseKeys, public_keys: list[bytes], *, report_id: str
+) -> bytes:
+    """Nested sealed boxes: ``seal(pk_1, seal(pk_2, ... seal(pk_m, K)))``.
+
+    Opening needs every listed custodian's private key, outermost first; one
+    custodian alone, or any subset, learns nothing. Each layer names the report
+    and its position, so layers cannot be swapped between wraps or reports.
+    """
+    if not public_keys:
+        raise ValueError("at least one custodian")
+    total = len(public_keys)
+    inner = _bundle_plaintext(keys, report_id)
+    for depth in range(total - 1, -1, -1):
+        box = nacl.public.SealedBox(nacl.public.PublicKey(public_keys[depth]))
+        inner = bytes(box.encrypt(_layer_ad(report_id, depth, total) + inner))
+    return inner
+
+
+def unwrap_by_custodians(
+    wrapped: bytes, private_keys: list[RecipientPrivateKey], *, report_id: str
+) -> CaseKeys:
+    """Open :func:`wrap_for_custodians` with every custodian's key, in the same order."""
+    total = len(private_keys)
+    blob = wrapped
+    for depth, private in enumerate(private_keys):
+        box = nacl.public.SealedBox(nacl.public.PrivateKey(private.reveal()))
+        try:
+            plain = box.decrypt(blob)
+        except (nacl.exceptions.CryptoError, TypeError, ValueError):
+            raise DecryptionError("decryption failed") from None
+        prefix = _layer_ad(report_id, depth, total)
+        if not hmac.compare_digest(plain[: len(prefix)], prefix):
+            raise DecryptionError("decryption failed")
+        blob = plain[len(prefix) :]
+    return _open_bundle(blob, report_id)
+
+
+def file_bucket(size: int) -> int:
+    """The padded size a file of ``size`` bytes is stored at (Padmé, at least 64 KiB).
+
+    Padmé (Nikitin et al., PETS 2019) rounds up so that at most O(log log n) bits of
+    the size remain, with at most 12% overhead; every file under 64 KiB looks alike.
+    """
+    if size <= FILE_BUCKET_MIN:
+        return FILE_BUCKET_MIN
+    e = size.bit_length() - 1
+    s = e.bit_length()
+    mask = (1 << (e - s)) - 1
+    return (size + mask) & ~mask
+
+
 # --- recipient private keys under their own secret (Argon2id) -------------------------
 
 
@@ -407,6 +580,28 @@ KEY_PARAMS_DEFAULT = KeyParams(opslimit=3, memlimit=128 * 1024 * 1024)
 _KEY_PARAMS_FLOOR = KeyParams(
     opslimit=argon2id.OPSLIMIT_MIN, memlimit=argon2id.MEMLIMIT_MIN
 )
+KEY_PARAMS_TESTS = _KEY_PARAMS_FLOOR
+"""libsodium's own minimum: accepted only when the settings say TESTING."""
+KEY_PARAMS_MIN = KeyParams(opslimit=3, memlimit=64 * 1024 * 1024)
+"""The weakest parameters a deployment accepts, to protect a key or to unlock one
+(tests relax it to libsodium's own minimum, to stay fast)."""
+_ARGON2 = threading.BoundedSemaphore(1)
+"""One Argon2id derivation at a time per process: each takes 128 MiB for 0.2 s, so two
+workers' worth of concurrent unlocks cannot add up past the memory goal."""
+
+
+def _derive(secret: bytes, salt: bytes, opslimit: int, memlimit: int) -> bytes:
+    with _ARGON2:
+        return argon2id.kdf(
+            KEY_BYTES,
+            secret,
+            salt,
+            opslimit=opslimit,
+            memlimit=memlimit,
+            encoder=RawEncoder,
+        )
+
+
 _KEY_PARAMS_CEILING = KeyParams(opslimit=16, memlimit=1024 * 1024 * 1024)
 _PROTECTED = struct.Struct(">BIQ16s")  # version, opslimit, memlimit, salt
 
@@ -421,6 +616,7 @@ def protect_private_key(
     secret: bytes,
     *,
     params: KeyParams = KEY_PARAMS_DEFAULT,
+    minimum: KeyParams = KEY_PARAMS_MIN,
 ) -> bytes:
     """Encrypt a private key under Argon2id(``secret``); parameters stored alongside.
 
@@ -430,16 +626,11 @@ def protect_private_key(
     """
     if not secret:
         raise ValueError("the secret must not be empty")
+    if params.opslimit < minimum.opslimit or params.memlimit < minimum.memlimit:
+        raise ValueError("Argon2id parameters below the minimum")
     salt = nacl.utils.random(argon2id.SALTBYTES)
     header = _PROTECTED.pack(_VERSION, params.opslimit, params.memlimit, salt)
-    kek = argon2id.kdf(
-        KEY_BYTES,
-        secret,
-        salt,
-        opslimit=params.opslimit,
-        memlimit=params.memlimit,
-        encoder=RawEncoder,
-    )
+    kek = _derive(secret, salt, params.opslimit, params.memlimit)
     nonce = nacl.utils.random(_AEAD_NONCE)
     aad = _ad(b"private-key", header, private_key.public_key)
     body = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
@@ -451,13 +642,17 @@ def protect_private_key(
 def protected_key_params(blob: bytes) -> KeyParams:
     """The Argon2id parameters a protected key was made with (to decide on re-protecting)."""
     if len(blob) < _PROTECTED.size:
-        raise DecryptionError("not a protected key")
+        raise DecryptionError("decryption failed")
     _version, opslimit, memlimit, _salt = _PROTECTED.unpack(blob[: _PROTECTED.size])
     return KeyParams(opslimit=opslimit, memlimit=memlimit)
 
 
 def unlock_private_key(
-    blob: bytes, secret: bytes, *, public_key: bytes
+    blob: bytes,
+    secret: bytes,
+    *,
+    public_key: bytes,
+    minimum: KeyParams = KEY_PARAMS_MIN,
 ) -> RecipientPrivateKey:
     """Recover a private key with its owner's secret; :class:`DecryptionError` if wrong.
 
@@ -466,33 +661,30 @@ def unlock_private_key(
     """
     size = _PROTECTED.size + _AEAD_NONCE + KEY_BYTES + _AEAD_TAG
     if len(blob) != size:
-        raise DecryptionError("not a protected key")
+        raise DecryptionError("decryption failed")
     header = blob[: _PROTECTED.size]
     version, opslimit, memlimit, salt = _PROTECTED.unpack(header)
     if (
         version != _VERSION
-        or not _KEY_PARAMS_FLOOR.opslimit <= opslimit <= _KEY_PARAMS_CEILING.opslimit
-        or not _KEY_PARAMS_FLOOR.memlimit <= memlimit <= _KEY_PARAMS_CEILING.memlimit
+        or not max(_KEY_PARAMS_FLOOR.opslimit, minimum.opslimit)
+        <= opslimit
+        <= _KEY_PARAMS_CEILING.opslimit
+        or not max(_KEY_PARAMS_FLOOR.memlimit, minimum.memlimit)
+        <= memlimit
+        <= _KEY_PARAMS_CEILING.memlimit
     ):
-        raise DecryptionError("protected key parameters out of range")
-    kek = argon2id.kdf(
-        KEY_BYTES,
-        secret,
-        salt,
-        opslimit=opslimit,
-        memlimit=memlimit,
-        encoder=RawEncoder,
-    )
+        raise DecryptionError("decryption failed")
+    kek = _derive(secret, salt, opslimit, memlimit)
     nonce = blob[_PROTECTED.size : _PROTECTED.size + _AEAD_NONCE]
     body = blob[_PROTECTED.size + _AEAD_NONCE :]
     aad = _ad(b"private-key", header, public_key)
     try:
         raw = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(body, aad, nonce, kek)
     except nacl.exceptions.CryptoError:
-        raise DecryptionError("wrong secret") from None
+        raise DecryptionError("decryption failed") from None
     key = RecipientPrivateKey(raw)
     if not hmac.compare_digest(key.public_key, public_key):
-        raise DecryptionError("key does not match its public half")
+        raise DecryptionError("decryption failed")
     return key
 
 
@@ -543,6 +735,33 @@ def recovery_key_from_kit(text: str) -> RecipientPrivateKey:
     if not hmac.compare_digest(_kit_checksum(raw), cleaned[52:]):
         raise ValueError("the recovery kit has a typo")
     return RecipientPrivateKey(raw)
+
+
+def _pk_checksum(raw: bytes) -> str:
+    digest = nacl.hash.blake2b(
+        raw, digest_size=16, person=b"ovs-recovery-pub", encoder=RawEncoder
+    )
+    return _b32encode(int.from_bytes(digest[:3], "big") >> 4, 4)
+
+
+def format_public_key(public_key: bytes) -> str:
+    """A custodian's public key as 56 Crockford base32 characters with a checksum."""
+    body = _b32encode(int.from_bytes(public_key, "big"), 52) + _pk_checksum(public_key)
+    return " ".join(body[i : i + 4] for i in range(0, len(body), 4))
+
+
+def parse_public_key(text: str) -> bytes:
+    """Parse a typed or pasted custodian public key; :class:`ValueError` on a typo."""
+    cleaned = _clean_base32(text)
+    if len(cleaned) != 56:
+        raise ValueError("a recovery public key has 56 characters")
+    value = _b32decode(cleaned[:52])
+    if value >> 256:
+        raise ValueError("not a recovery public key")
+    raw = value.to_bytes(32, "big")
+    if not hmac.compare_digest(_pk_checksum(raw), cleaned[52:]):
+        raise ValueError("the recovery public key has a typo")
+    return raw
 
 
 # --- receipts -----------------------------------------------------------------------

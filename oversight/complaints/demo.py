@@ -1,6 +1,7 @@
 """The demo company's complaint channel: published a year ago, a few cases, one hidden from ben.
 
-In the demo, each persona's complaint key passphrase is the demo password.
+In the demo, each persona's complaint key passphrase is the demo password. The three
+recovery custodians are fictional and their private keys exist nowhere (2 of 3 needed).
 """
 
 from __future__ import annotations
@@ -44,6 +45,20 @@ CASES = (
 )
 
 
+DEMO_CUSTODIANS = (
+    "Outside counsel (fictional)",
+    "Second outside counsel (fictional)",
+    "Independent director, not on the committee (fictional)",
+)
+
+
+def _demo_public_key() -> bytes:
+    """A public key for a fictional custodian. In real use the custodian makes the pair
+    offline with ``oversight complaints recovery-keygen``; here the private half is
+    dropped at once, so the demo's recovery paths open for nobody."""
+    return crypto.new_recipient_key().public_key
+
+
 def populate(company: Company, personas: dict[str, User], *, today: date) -> None:
     if Channel.objects.filter(company=company).exists():
         return
@@ -54,6 +69,11 @@ def populate(company: Company, personas: dict[str, User], *, today: date) -> Non
         company,
         actor=personas["ada"],
         on=today - timedelta(days=365),
+        custodians=[
+            services.CustodianInput(label, crypto.format_public_key(_demo_public_key()))
+            for label in DEMO_CUSTODIANS
+        ],
+        threshold=2,
         fallback=personas["gus"],
     )
     private = services.unlock_key(personas["ada"], testing.PASSWORD)

@@ -111,7 +111,28 @@ class PassphraseForm(forms.Form):
     )
 
 
-class PublishForm(forms.Form):
+CUSTODIAN_HELP = (
+    "One custodian per line: a label, the public key the custodian's "
+    "`oversight complaints recovery-keygen` printed, and optionally the e-mail of "
+    "their Oversight account, separated by |. Example: Outside counsel | 7Q2M ... | "
+    "Custodians are outside counsel or independent directors who are not on the "
+    "committee; the server never sees their private keys."
+)
+
+
+class CustodiansForm(forms.Form):
+    custodians = forms.CharField(
+        label="Recovery custodians", widget=forms.Textarea, help_text=CUSTODIAN_HELP
+    )
+
+
+class PublishForm(CustodiansForm):
+    threshold = forms.IntegerField(
+        label="Custodians needed together to recover a case",
+        min_value=1,
+        max_value=9,
+        initial=2,
+    )
     fallback = forms.TypedChoiceField(
         label="Fallback recipient when every committee member is excluded",
         coerce=int,

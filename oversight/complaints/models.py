@@ -37,9 +37,12 @@ class Status(models.TextChoices):
 class Channel(models.Model):
     """A company's complaint procedure: published or not, its numbers, its keys.
 
-    ``recovery_public_key`` is the public half of the recovery kit; the private half
-    was printed once and is not on the server. ``fallback`` receives reports when
-    every default recipient is excluded (lead independent director or counsel).
+    Recovery is M-of-N among :class:`RecoveryCustodian` public keys, made offline by
+    the custodians themselves; no recovery private key is ever on the server.
+    ``recovery_threshold`` is M; ``recovery_version`` changes whenever a custodian is
+    added or retired, and each case re-wraps its recovery paths when a holder next
+    opens it. ``fallback`` receives reports when every default recipient is excluded
+    (lead independent director or counsel).
     """
 
     company = models.OneToOneField(
@@ -47,7 +50,8 @@ class Channel(models.Model):
     )
     published_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
-    recovery_public_key = models.BinaryField(max_length=32)
+    recovery_threshold = models.PositiveSmallIntegerField(default=2)
+    recovery_version = models.PositiveIntegerField(default=1)
     fallback = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -70,6 +74,44 @@ class Channel(models.Model):
         )
 
 
+class RecoveryCustodian(models.Model):
+    """One recovery custodian's public key: outside counsel, or an independent director
+    who is not on the committee. The key pair was made on the custodian's own machine
+    (``oversight complaints recovery-keygen``); only the public half is here.
+
+    ``person`` links the custodian to a user when they have one, so a custodian named
+    in or excluded from a case gets no recovery path for that case.
+    """
+
+    channel = models.ForeignKey(
+        Channel, on_delete=models.PROTECT, related_name="custodians"
+    )
+    label = models.CharField(max_length=120)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    public_key = models.BinaryField(max_length=32)
+    mac = models.CharField(max_length=64, default="")  # see conf.public_key_mac
+    registered_on = models.DateField()
+    retired_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("id",)
+
+    def __str__(self) -> str:
+        return f"Recovery custodian {self.label}"
+
+    @property
+    def fingerprint(self) -> str:
+        from oversight.complaints.crypto import format_public_key
+
+        return format_public_key(bytes(self.public_key)).replace(" ", "")[-8:]
+
+
 class RecipientKey(models.Model):
     """A person's X25519 key pair; the private half sealed under their own passphrase."""
 
@@ -77,6 +119,7 @@ class RecipientKey(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="complaint_key"
     )
     public_key = models.BinaryField(max_length=32)
+    mac = models.CharField(max_length=64, default="")  # see conf.public_key_mac
     protected = models.BinaryField()
     created_on = models.DateField()
 
@@ -102,12 +145,19 @@ class Case(models.Model):
     suspect = models.BooleanField(
         default=False
     )  # flagged by the abuse guard, for triage
-    content = models.BinaryField()  # sealed JSON: text, contact, concerns, exclusions
+    content = models.BinaryField()  # sealed JSON under K_case: text, contact, concerns
+    internal = models.BinaryField(
+        default=b""
+    )  # sealed under K_internal: exclusions, audit
+    audit_public_key = models.BinaryField(max_length=32, default=b"")  # ledger details
     receipt_verifier = models.CharField(max_length=64, unique=True)
+    receipt_confirmed = models.BooleanField(default=False)  # shown once: never again
     reporter_public_key = models.BinaryField(max_length=32)
     reporter_wrap = models.BinaryField()
     assignee_tag = models.CharField(max_length=64, blank=True)
     key_version = models.PositiveIntegerField(default=1)
+    recovery_version = models.PositiveIntegerField(default=0)
+    rotation_due = models.BooleanField(default=False)  # a holder left: rotate keys
     retention_warned_on = models.DateField(null=True, blank=True)
 
     class Meta:
@@ -124,10 +174,10 @@ class Case(models.Model):
 
 
 class WrappedKey(models.Model):
-    """The case key sealed to one holder's public key (or to the recovery kit)."""
+    """Both case keys sealed to one holder, or nested to a set of recovery custodians."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="wraps")
-    holder_tag = models.CharField(max_length=64)  # "" for the recovery kit
+    holder_tag = models.CharField(max_length=64)  # "recovery:<ids>" for custodians
     wrapped = models.BinaryField()
 
     class Meta:
@@ -195,9 +245,7 @@ class Grant(models.Model):
     """A proposal to give one more person the case key: wrapped by a holder, pending a second."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="grants")
-    grantee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    grantee_tag = models.CharField(max_length=64, default="")
     proposer_tag = models.CharField(max_length=64)
     wrapped = models.BinaryField()
     reason = models.BinaryField()

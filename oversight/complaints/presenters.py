@@ -25,7 +25,10 @@ def _messages(case: Case, key: crypto.ReportKey) -> list[dict[str, Any]]:
             "from_reporter": m.from_reporter,
             "on": m.sent_on,
             "text": crypto.open_sealed(
-                key, bytes(m.body), report_id=case.id, purpose="message"
+                key,
+                bytes(m.body),
+                report_id=case.id,
+                purpose=services.message_purpose(m),
             ).decode(),
         }
         for m in case.messages.all()
@@ -43,15 +46,20 @@ def reporter_view(access: services.ReporterAccess) -> dict[str, Any]:
     }
 
 
-def recipient_view(case: Case, key: crypto.ReportKey) -> dict[str, Any]:
-    content = services.content_of(case, key)
+def recipient_view(case: Case, keys: crypto.CaseKeys) -> dict[str, Any]:
+    content = services.content_of(case, keys.case)
+    internal = services.internal_of(case, keys)
     holders = services.holders(case)
+    people = services.users_by_tag()
     notes = [
         {
             "on": n.written_on,
             "by": holders.get(n.author_tag),
             "text": crypto.open_sealed(
-                key, bytes(n.body), report_id=case.id, purpose="note"
+                keys.internal,
+                bytes(n.body),
+                report_id=case.id,
+                purpose=services.note_purpose(n),
             ).decode(),
         }
         for n in case.notes.all()
@@ -59,22 +67,24 @@ def recipient_view(case: Case, key: crypto.ReportKey) -> dict[str, Any]:
     grants = [
         {
             "id": g.pk,
-            "grantee": g.grantee,
+            "grantee": people.get(g.grantee_tag),
             "by": holders.get(g.proposer_tag),
             "reason": crypto.open_sealed(
-                key, bytes(g.reason), report_id=case.id, purpose="grant"
+                keys.internal, bytes(g.reason), report_id=case.id, purpose="grant"
             ).decode(),
         }
-        for g in case.grants.select_related("grantee")
+        for g in case.grants.all()
     ]
     return {
         "content": content,
-        "messages": _messages(case, key),
+        "exclusions": internal["exclusions"],
+        "messages": _messages(case, keys.case),
         "notes": notes,
-        "files": _files(case, key),
+        "files": _files(case, keys.case),
         "holders": sorted(holders.values(), key=lambda u: u.full_name),
         "assignee": holders.get(case.assignee_tag),
         "grants": grants,
+        "events": services.audit_trail(case, keys),
     }
 
 
@@ -92,4 +102,4 @@ def file_body(
             purpose=f"file-body/{attachment.id}",
         )
     )
-    return meta, body
+    return meta, body[: int(meta["size"])]  # the rest is padding to the size bucket

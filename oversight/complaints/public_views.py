@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from oversight.accounts.models import Company
@@ -29,8 +30,10 @@ from oversight.complaints.reporter import (
     COOKIE_PATH,
     SESSION_SECONDS,
     client_key,
+    reporter_cookie,
     reporter_route,
     set_session_cookie,
+    with_reporter_cookie,
 )
 
 
@@ -64,7 +67,9 @@ def _intake_context(
         data["challenge"] = challenge.token
     else:
         form.initial.update(
-            nonce=abuse.issue_submission_nonce(conf.nonce_key(), now=time.time())[0],
+            nonce=abuse.issue_submission_nonce(
+                conf.nonce_key(), now=time.time(), cookie=reporter_cookie(request)
+            )[0],
             challenge=challenge.token,
         )
     return {
@@ -81,16 +86,20 @@ def _people(channel: Channel) -> list[tuple[int, str]]:
 
 
 @reporter_route
+@sensitive_post_parameters("text", "contact", "nonce")
 @require_http_methods(["GET", "POST"])
 def intake(request: HttpRequest, slug: str) -> HttpResponse:
     channel = _channel(slug)
     company: Company = channel.company
     if request.method == "GET":
         form = ReportForm(people=_people(channel))
-        return render(
+        return with_reporter_cookie(
             request,
-            "complaints/report_form.html",
-            _intake_context(channel, form, request),
+            render(
+                request,
+                "complaints/report_form.html",
+                _intake_context(channel, form, request),
+            ),
         )
     guard, client = conf.guard(), client_key(request)
     guard.note_request()
@@ -103,9 +112,16 @@ def intake(request: HttpRequest, slug: str) -> HttpResponse:
             guard.redeem(
                 client, form.cleaned_data["challenge"], form.cleaned_data["solution"]
             )
-            receipt = abuse.redeem_submission_nonce(
+            nonce = abuse.redeem_submission_nonce(
                 conf.nonce_key(), form.cleaned_data["nonce"], now=time.time()
             )
+            bound = nonce.bound_to(request.COOKIES.get(COOKIE, ""))
+            existing = services.case_for_receipt(company, nonce.receipt)
+            if existing is not None and (existing.receipt_confirmed or not bound):
+                return _already_received(request, company)
+            if not bound:
+                raise abuse.NonceError("cookie")
+            receipt = nonce.receipt
             report = services.ReportInput(
                 category=form.cleaned_data["category"],
                 text=form.cleaned_data["text"],
@@ -113,7 +129,7 @@ def intake(request: HttpRequest, slug: str) -> HttpResponse:
                 concerns=tuple(int(pk) for pk in form.cleaned_data["concerns"]),
                 files=_uploads(request),
             )
-            services.submit_report(
+            case, _created = services.submit_report(
                 company,
                 receipt=receipt,
                 data=report,
@@ -125,7 +141,7 @@ def intake(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error(None, _challenge_message(str(exc)))
         except abuse.NonceError:
             data["nonce"] = abuse.issue_submission_nonce(
-                conf.nonce_key(), now=time.time()
+                conf.nonce_key(), now=time.time(), cookie=reporter_cookie(request)
             )[0]
             form.add_error(
                 None,
@@ -136,6 +152,8 @@ def intake(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            if case.receipt_confirmed:
+                return _already_received(request, company)
             confirm = ConfirmReceiptForm(initial={"nonce": form.cleaned_data["nonce"]})
             return render(
                 request,
@@ -147,10 +165,23 @@ def intake(request: HttpRequest, slug: str) -> HttpResponse:
                 },
             )
     context = _intake_context(channel, form, request, data)
-    return render(request, "complaints/report_form.html", context, status=400)
+    return with_reporter_cookie(
+        request,
+        render(request, "complaints/report_form.html", context, status=400),
+    )
+
+
+def _already_received(request: HttpRequest, company: Company) -> HttpResponse:
+    """A replayed form or confirmation: the report is safe; the receipt is not shown."""
+    return render(request, "complaints/report_already.html", {"company": company})
 
 
 def _challenge_message(reason: str) -> str:
+    if reason == "stale":
+        return _(
+            "The channel is busier than when this page was opened. Nothing was lost: "
+            "send the form again."
+        )
     if reason == "too early":
         return _("The channel is busy. Wait a few seconds, then send the form again.")
     if reason == "expired":
@@ -159,46 +190,50 @@ def _challenge_message(reason: str) -> str:
 
 
 @reporter_route
+@sensitive_post_parameters("typed", "nonce")
 @require_POST
 def confirm_receipt(request: HttpRequest, slug: str) -> HttpResponse:
+    """The re-type check: the receipt is shown again only to the browser with the
+    form's cookie, and never after it was typed back correctly."""
     channel = _channel(slug)
     form = ConfirmReceiptForm(request.POST)
-    receipt = None
-    if form.is_valid():
-        try:
-            receipt = abuse.redeem_submission_nonce(
-                conf.nonce_key(), form.cleaned_data["nonce"], now=time.time()
-            )
-        except abuse.NonceError:
-            raise Http404("Unknown receipt.") from None
-        try:
-            if crypto.normalise_receipt(form.cleaned_data["typed"]) == receipt:
-                return render(
-                    request,
-                    "complaints/report_saved.html",
-                    {"company": channel.company},
-                )
-        except crypto.InvalidReceipt:
-            pass
-        form.add_error(
-            "typed",
-            _("That is not the receipt shown above. Check it and type it again."),
-        )
-    if receipt is None:
+    if not form.is_valid():
         raise Http404("Unknown receipt.")
-    return render(
-        request,
-        "complaints/report_receipt.html",
-        {
-            "company": channel.company,
-            "receipt": crypto.format_receipt(receipt),
-            "form": form,
-        },
-        status=400,
+    try:
+        nonce = abuse.redeem_submission_nonce(
+            conf.nonce_key(), form.cleaned_data["nonce"], now=time.time()
+        )
+    except abuse.NonceError:
+        raise Http404("Unknown receipt.") from None
+    case = services.case_for_receipt(channel.company, nonce.receipt)
+    if case is None:
+        raise Http404("Unknown receipt.")
+    if case.receipt_confirmed or not nonce.bound_to(request.COOKIES.get(COOKIE, "")):
+        return _already_received(request, channel.company)
+    try:
+        typed = crypto.normalise_receipt(form.cleaned_data["typed"])
+    except crypto.InvalidReceipt:
+        typed = ""
+    if typed == nonce.receipt:
+        services.confirm_receipt(case)
+        response = render(
+            request, "complaints/report_saved.html", {"company": channel.company}
+        )
+        response.delete_cookie(COOKIE, path=COOKIE_PATH, samesite="Strict")
+        return response
+    form.add_error(
+        "typed", _("That is not the receipt shown above. Check it and type it again.")
     )
+    context = {
+        "company": channel.company,
+        "receipt": crypto.format_receipt(nonce.receipt),
+        "form": form,
+    }
+    return render(request, "complaints/report_receipt.html", context, status=400)
 
 
 @reporter_route
+@sensitive_post_parameters("receipt")
 @require_http_methods(["GET", "POST"])
 def follow_up(request: HttpRequest, slug: str) -> HttpResponse:
     channel = _channel(slug)
@@ -224,6 +259,7 @@ def follow_up(request: HttpRequest, slug: str) -> HttpResponse:
                     client,
                     form.cleaned_data["challenge"],
                     form.cleaned_data["solution"],
+                    endpoint="follow-up",
                 )
             except abuse.ChallengeError as exc:
                 form.add_error(None, _challenge_message(str(exc)))
@@ -243,7 +279,7 @@ def follow_up(request: HttpRequest, slug: str) -> HttpResponse:
                     "receipt",
                     _("No report matches this receipt. Check it and try again."),
                 )
-    challenge = guard.issue(client)
+    challenge = guard.issue(client, endpoint="follow-up")
     if data is not None:
         data["challenge"] = challenge.token
     else:
@@ -262,6 +298,7 @@ def _access(request: HttpRequest) -> services.ReporterAccess | None:
 
 
 @reporter_route
+@sensitive_post_parameters("text")
 @require_http_methods(["GET", "POST"])
 def case(request: HttpRequest, slug: str) -> HttpResponse:
     channel = _channel(slug)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import io
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -143,3 +144,34 @@ def set_session_cookie(response: HttpResponse, token: str) -> None:
         httponly=True,
         samesite="Strict",
     )
+
+
+FORM_COOKIE_SECONDS = 3600
+
+
+def reporter_cookie(request: HttpRequest) -> str:
+    """The value of the reporter's one cookie, made on first sight (not yet sent).
+
+    A form token is bound to it, so the receipt is shown only to this browser.
+    """
+    value = request.COOKIES.get(COOKIE) or getattr(request, "_reporter_cookie", "")
+    if not value:
+        value = secrets.token_urlsafe(32)
+        request._reporter_cookie = value  # type: ignore[attr-defined]
+    return str(value)
+
+
+def with_reporter_cookie(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Send the cookie :func:`reporter_cookie` made, if it made one."""
+    value = getattr(request, "_reporter_cookie", "")
+    if value and not request.COOKIES.get(COOKIE):
+        response.set_cookie(
+            COOKIE,
+            value,
+            max_age=FORM_COOKIE_SECONDS,
+            path=COOKIE_PATH,
+            secure=True,
+            httponly=True,
+            samesite="Strict",
+        )
+    return response

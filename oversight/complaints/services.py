@@ -8,23 +8,33 @@ instant says when a reporter acted.
 
 from __future__ import annotations
 
+import base64
+import hmac
 import io
+import itertools
 import json
+import logging
+import os
 import secrets
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
+import nacl.exceptions
 import nacl.hash
+import nacl.public
+import nacl.utils
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.views.decorators.debug import sensitive_variables
 
-from oversight.accounts.models import Company, Role, User
-from oversight.accounts.queries import holders_of
+from oversight.accounts.models import Company, Role, RoleAssignment, User
+from oversight.accounts.queries import company_today, holders_of
 from oversight.complaints import conf, crypto
 from oversight.complaints.models import (
     Attachment,
@@ -37,6 +47,7 @@ from oversight.complaints.models import (
     Note,
     ReceiptFailures,
     RecipientKey,
+    RecoveryCustodian,
     ReporterSession,
     Status,
     WrappedKey,
@@ -46,6 +57,7 @@ from oversight.rules.complaints.policy import ComplaintPolicy
 from oversight.rules.complaints.retention import Retention, retention
 from oversight.rules.complaints.statistics import quarter_of
 
+logger = logging.getLogger("oversight.complaints")
 RECIPIENT_ROLES = {Role.CHAIR, Role.MEMBER}
 CONCERNABLE_ROLES = {Role.CHAIR, Role.MEMBER, Role.MANAGEMENT, Role.INTERNAL_AUDIT}
 _ID_ALPHABET = crypto.RECEIPT_ALPHABET
@@ -66,33 +78,229 @@ def policy_of(channel: Channel) -> ComplaintPolicy:
 # --- set-up ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class CustodianInput:
+    """A custodian to register: a label, the public key text the CLI printed, a person."""
+
+    label: str
+    public_key: str
+    person: User | None = None
+
+
+def _check_custodian(channel_company: Company, item: CustodianInput, on: date) -> bytes:
+    try:
+        public = crypto.parse_public_key(item.public_key)
+    except ValueError as error:
+        raise ValidationError(f"{item.label}: {error}.") from None
+    if not item.label.strip():
+        raise ValidationError("Name each custodian (e.g. Outside counsel).")
+    if item.person is not None and item.person.pk in {
+        u.pk for u in holders_of(channel_company, RECIPIENT_ROLES, on=on)
+    }:
+        raise ValidationError(
+            "A recovery custodian must not be a committee member: choose outside "
+            "counsel or an independent director who is not on the committee."
+        )
+    if RecipientKey.objects.filter(public_key=public).exists():
+        raise ValidationError(
+            "That is a person's own complaint key, not a recovery key."
+        )
+    return public
+
+
+def _add_custodian(
+    channel: Channel, item: CustodianInput, *, actor: User, on: date
+) -> RecoveryCustodian:
+    public = _check_custodian(channel.company, item, on)
+    if any(
+        bytes(c.public_key) == public
+        for c in channel.custodians.filter(retired_on=None)
+    ):
+        raise ValidationError("That recovery key is already registered.")
+    custodian = RecoveryCustodian.objects.create(
+        channel=channel,
+        label=item.label.strip()[:120],
+        person=item.person,
+        public_key=public,
+        registered_on=on,
+    )
+    custodian.mac = conf.public_key_mac("custodian", custodian.pk, public)
+    custodian.save(update_fields=["mac"])
+    record(
+        "complaints.custodian_registered",
+        actor=actor,
+        company=channel.company,
+        target=custodian,
+        data={"label": custodian.label, "fingerprint": fingerprint(public)},
+    )
+    return custodian
+
+
+def fingerprint(public_key: bytes) -> str:
+    """A short, printable fingerprint of a public key, to compare with the custodian's kit."""
+    return crypto.format_public_key(public_key).replace(" ", "")[-8:]
+
+
 @transaction.atomic
 def publish_channel(
-    company: Company, *, actor: User, on: date, fallback: User | None = None
-) -> crypto.RecoveryKit:
-    """Open the complaint procedure; return the recovery kit, which is not kept."""
-    kit = crypto.new_recovery_kit()
-    channel, created = Channel.objects.get_or_create(
-        company=company,
-        defaults={"recovery_public_key": kit.public_key, "published_on": on},
-    )
-    if not created:
+    company: Company,
+    *,
+    actor: User,
+    on: date,
+    custodians: list[CustodianInput],
+    threshold: int,
+    fallback: User | None = None,
+) -> Channel:
+    """Open the complaint procedure with ``threshold``-of-N recovery custodians.
+
+    Only public keys are accepted: the custodians made their key pairs offline
+    (``oversight complaints recovery-keygen``); the server never sees a private one.
+    """
+    if Channel.objects.filter(company=company).exists():
         raise ValidationError("The complaint channel is already published.")
-    channel.fallback = fallback
-    channel.save(update_fields=["fallback"])
+    if not 1 <= threshold <= len(custodians):
+        raise ValidationError(
+            "Register at least as many recovery custodians as the number needed to recover."
+        )
+    channel = Channel.objects.create(
+        company=company,
+        published_on=on,
+        fallback=fallback,
+        recovery_threshold=threshold,
+    )
     record(
         "complaints.channel_published",
         actor=actor,
         company=company,
         target=channel,
-        data={"on": on, "fallback_set": fallback is not None},
+        data={"on": on, "fallback_set": fallback is not None, "threshold": threshold},
     )
-    return kit
+    for item in custodians:
+        _add_custodian(channel, item, actor=actor, on=on)
+    return channel
 
 
 @transaction.atomic
+def register_custodian(
+    channel: Channel, item: CustodianInput, *, actor: User, on: date
+) -> RecoveryCustodian:
+    """Add a custodian; every case re-wraps its recovery paths when a holder next opens it."""
+    custodian = _add_custodian(channel, item, actor=actor, on=on)
+    Channel.objects.filter(pk=channel.pk).update(
+        recovery_version=F("recovery_version") + 1
+    )
+    return custodian
+
+
+@transaction.atomic
+def retire_custodian(custodian: RecoveryCustodian, *, actor: User, on: date) -> None:
+    """Retire a custodian's key (lost, compromised, or the person left): rotation.
+
+    Every recovery wrap that needs this key is deleted now; the cases re-wrap to
+    the remaining custodians when a holder next opens them.
+    """
+    channel = custodian.channel
+    active = channel.custodians.filter(retired_on=None).exclude(pk=custodian.pk)
+    if active.count() < channel.recovery_threshold:
+        raise ValidationError(
+            "Register the new custodian first: recovery needs "
+            f"{channel.recovery_threshold} active custodians."
+        )
+    custodian.retired_on = on
+    custodian.save(update_fields=["retired_on"])
+    stale = [
+        w.pk
+        for w in WrappedKey.objects.filter(
+            case__company=channel.company, holder_tag__startswith=RECOVERY_PREFIX
+        ).only("pk", "holder_tag")
+        if custodian.pk in _custodian_ids(w.holder_tag)
+    ]
+    WrappedKey.objects.filter(pk__in=stale).delete()
+    Channel.objects.filter(pk=channel.pk).update(
+        recovery_version=F("recovery_version") + 1
+    )
+    record(
+        "complaints.custodian_retired",
+        actor=actor,
+        company=channel.company,
+        target=custodian,
+        data={
+            "label": custodian.label,
+            "fingerprint": fingerprint(bytes(custodian.public_key)),
+        },
+    )
+
+
+RECOVERY_PREFIX = "recovery:"
+
+
+def trusted_public_key(row: RecipientKey | RecoveryCustodian) -> bytes | None:
+    """The row's public key if its MAC verifies, else ``None`` (never wrap to it).
+
+    The MAC is keyed with the pepper, which is not in the database: whoever can
+    write to the database alone cannot substitute a key of their own.
+    """
+    public = bytes(row.public_key)
+    if isinstance(row, RecipientKey):
+        expected = conf.public_key_mac("recipient", row.user_id, public)
+    else:
+        expected = conf.public_key_mac("custodian", row.pk, public)
+    if not hmac.compare_digest(expected, row.mac):
+        logger.warning("complaints: a stored public key failed its check; not used")
+        return None
+    return public
+
+
+def _recovery_tag(custodians: tuple[RecoveryCustodian, ...]) -> str:
+    return RECOVERY_PREFIX + "-".join(str(c.pk) for c in custodians)
+
+
+def _custodian_ids(tag: str) -> list[int]:
+    return [int(x) for x in tag.removeprefix(RECOVERY_PREFIX).split("-") if x]
+
+
+def _wrap_recovery(
+    case: Case, keys: crypto.CaseKeys, channel: Channel, excluded: set[int]
+) -> None:
+    """One nested wrap per set of ``threshold`` custodians, none for a named one.
+
+    A custodian named in the report or excluded from the case is left out of every
+    set, so the case stays recoverable only by custodians it does not concern (and
+    not at all if fewer than ``threshold`` remain).
+    """
+    case.wraps.filter(holder_tag__startswith=RECOVERY_PREFIX).delete()
+    eligible = [
+        c
+        for c in channel.custodians.filter(retired_on=None)
+        if (c.person_id is None or c.person_id not in excluded)
+        and trusted_public_key(c) is not None
+    ]
+    for group in itertools.combinations(eligible, channel.recovery_threshold):
+        WrappedKey.objects.create(
+            case=case,
+            holder_tag=_recovery_tag(group),
+            wrapped=_outer(
+                case.id,
+                crypto.wrap_for_custodians(
+                    keys, [bytes(c.public_key) for c in group], report_id=case.id
+                ),
+            ),
+        )
+    case.recovery_version = channel.recovery_version
+    Case.objects.filter(pk=case.pk).update(recovery_version=channel.recovery_version)
+
+
 def set_up_key(user: User, *, passphrase: str, on: date) -> RecipientKey:
     """Create the user's key pair, the private half sealed under ``passphrase``."""
+    return create_key(user, passphrase=passphrase, on=on)[0]
+
+
+@sensitive_variables("passphrase", "private")
+@transaction.atomic
+def create_key(
+    user: User, *, passphrase: str, on: date
+) -> tuple[RecipientKey, crypto.RecipientPrivateKey]:
+    """:func:`set_up_key`, also returning the private key in hand (no second Argon2id)."""
     if len(passphrase) < 12:
         raise ValidationError("Use a passphrase of at least 12 characters.")
     if RecipientKey.objects.filter(user=user).exists():
@@ -101,13 +309,20 @@ def set_up_key(user: User, *, passphrase: str, on: date) -> RecipientKey:
     key = RecipientKey.objects.create(
         user=user,
         public_key=private.public_key,
+        mac=conf.public_key_mac("recipient", user.pk, private.public_key),
         protected=crypto.protect_private_key(
-            private, passphrase.encode(), params=key_params()
+            private, passphrase.encode(), params=key_params(), minimum=key_floor()
         ),
         created_on=on,
     )
-    record("complaints.key_created", actor=user, company=None, target=key)
-    return key
+    record(
+        "complaints.key_created",
+        actor=user,
+        company=None,
+        target=key,
+        data={"fingerprint": fingerprint(private.public_key)},
+    )
+    return key, private
 
 
 def key_params() -> crypto.KeyParams:
@@ -116,16 +331,66 @@ def key_params() -> crypto.KeyParams:
     return getattr(settings, "COMPLAINTS_KEY_PARAMS", crypto.KEY_PARAMS_DEFAULT)
 
 
+def key_floor() -> crypto.KeyParams:
+    """The weakest Argon2id parameters accepted: 3 passes over 64 MiB, except in tests."""
+    from django.conf import settings
+
+    if getattr(settings, "TESTING", False):
+        return crypto.KEY_PARAMS_TESTS
+    return crypto.KEY_PARAMS_MIN
+
+
+class _UnlockThrottle:
+    """Wrong passphrases per account, in memory: 5 in 60 seconds, then a wait.
+
+    Each attempt costs an Argon2id derivation (0.2 s, 128 MiB); the limit keeps a
+    stolen session from guessing passphrases at the server's expense.
+    """
+
+    def __init__(self, limit: int = 5, window: float = 60.0) -> None:
+        self.limit, self.window = limit, window
+        self.failures: dict[int, list[float]] = {}
+        self.lock = threading.Lock()
+
+    def allowed(self, user_id: int, now: float) -> bool:
+        with self.lock:
+            recent = [
+                t for t in self.failures.get(user_id, []) if t > now - self.window
+            ]
+            self.failures[user_id] = recent
+            return len(recent) < self.limit
+
+    def failed(self, user_id: int, now: float) -> None:
+        with self.lock:
+            self.failures.setdefault(user_id, []).append(now)
+
+
+UNLOCK_THROTTLE = _UnlockThrottle()
+
+
+@sensitive_variables("passphrase")
 def unlock_key(user: User, passphrase: str) -> crypto.RecipientPrivateKey:
-    """The user's private key, or :class:`ValidationError` for a wrong passphrase."""
+    """The user's private key, or :class:`ValidationError` for a wrong passphrase.
+
+    Throttled per account (5 wrong passphrases a minute), before any Argon2id work.
+    """
     key = RecipientKey.objects.filter(user=user).first()
     if key is None:
         raise ValidationError("Set up your complaint key first.")
+    now = time.monotonic()
+    if not UNLOCK_THROTTLE.allowed(user.pk, now):
+        raise ValidationError(
+            "Too many wrong passphrases: wait a minute and try again."
+        )
     try:
         return crypto.unlock_private_key(
-            bytes(key.protected), passphrase.encode(), public_key=bytes(key.public_key)
+            bytes(key.protected),
+            passphrase.encode(),
+            public_key=bytes(key.public_key),
+            minimum=key_floor(),
         )
     except crypto.DecryptionError:
+        UNLOCK_THROTTLE.failed(user.pk, now)
         raise ValidationError("That passphrase does not unlock your key.") from None
 
 
@@ -184,11 +449,13 @@ def _check_files(files: tuple[Upload, ...]) -> None:
 def _add_file(
     case: Case, key: crypto.ReportKey, upload: Upload, *, by_reporter: bool, on: date
 ) -> Attachment:
+    """Store a file padded to its size bucket; the true size is only in sealed ``meta``."""
     attachment_id = _random_id("F")
     out = io.BytesIO()
+    padding = crypto.file_bucket(len(upload.body)) - len(upload.body)
     crypto.encrypt_stream(
         key,
-        [upload.body],
+        [upload.body, bytes(padding)],
         out,
         report_id=case.id,
         purpose=f"file-body/{attachment_id}",
@@ -209,12 +476,108 @@ def _add_file(
     )
 
 
-def _wrap_to(case: Case, key: crypto.ReportKey, tag: str, public_key: bytes) -> None:
+# --- the shred layer: every wrap sealed again under a key kept outside the database ----
+
+
+def _shred_path(case_id: str) -> Path:
+    return conf.shred_key_dir() / f"{case_id}.key"
+
+
+def _new_shred_key(case_id: str) -> None:
+    """A fresh random key file for the case, written and synced before any wrap uses it."""
+    directory = conf.shred_key_dir()
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(_shred_path(case_id), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(fd, nacl.utils.random(crypto.KEY_BYTES))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    dir_fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def _shred_key(case_id: str) -> crypto.ReportKey:
+    try:
+        raw = _shred_path(case_id).read_bytes()
+    except OSError:
+        raise crypto.DecryptionError("decryption failed") from None
+    if len(raw) != crypto.KEY_BYTES:
+        raise crypto.DecryptionError("decryption failed")
+    return crypto.ReportKey(raw)
+
+
+def _outer(case_id: str, wrap: bytes) -> bytes:
+    return crypto.seal(
+        _shred_key(case_id), wrap, report_id=case_id, purpose="shred-layer", pad_block=1
+    )
+
+
+def inner_wrap(case_id: str, blob: bytes | memoryview) -> bytes:
+    """A stored wrap without its shred layer; DecryptionError once the case is shredded."""
+    return crypto.open_sealed(
+        _shred_key(case_id),
+        bytes(blob),
+        report_id=case_id,
+        purpose="shred-layer",
+        pad_block=1,
+    )
+
+
+def _destroy_shred_key(case_id: str) -> None:
+    path = _shred_path(case_id)
+    try:
+        with path.open("r+b") as handle:
+            handle.write(bytes(crypto.KEY_BYTES))
+            handle.flush()
+            os.fsync(handle.fileno())
+        path.unlink()
+    except FileNotFoundError:
+        return
+
+
+def sweep_shred_keys(*, older_than: float = 86400.0) -> int:
+    """Destroy key files whose case no longer exists (a crash between commit and
+    destruction, or a submission rolled back); only files older than a day, so a
+    submission in flight keeps its key."""
+    directory = conf.shred_key_dir()
+    if not directory.exists():
+        return 0
+    cutoff = time.time() - older_than
+    files = {p.stem: p for p in directory.glob("*.key") if p.stat().st_mtime < cutoff}
+    alive = set(Case.objects.filter(pk__in=files).values_list("pk", flat=True))
+    for case_id in files.keys() - alive:
+        _destroy_shred_key(case_id)
+    return len(files.keys() - alive)
+
+
+def _wrap_to(case: Case, keys: crypto.CaseKeys, tag: str, public_key: bytes) -> None:
     WrappedKey.objects.create(
         case=case,
         holder_tag=tag,
-        wrapped=crypto.wrap_for_recipient(key, public_key, report_id=case.id),
+        wrapped=_outer(
+            case.id, crypto.wrap_case_keys(keys, public_key, report_id=case.id)
+        ),
     )
+
+
+def _new_internal(exclusions: list[dict[str, Any]], audit: list[str]) -> dict[str, Any]:
+    return {"exclusions": exclusions, "audit": audit}
+
+
+def internal_of(case: Case, keys: crypto.CaseKeys) -> dict[str, Any]:
+    """What only holders read: exclusions with reasons, the case's audit keys."""
+    value: dict[str, Any] = _open_json(
+        keys.internal, case.id, "internal", case.internal
+    )
+    return value
+
+
+def excluded_ids(case: Case, keys: crypto.CaseKeys) -> set[int]:
+    return {int(e["id"]) for e in internal_of(case, keys)["exclusions"]}
 
 
 _WRITERS = threading.Lock()
@@ -223,6 +586,7 @@ lock, which wakes the next one at once, rather than in SQLite's busy handler, wh
 sleeps in steps of up to 100 ms."""
 
 
+@sensitive_variables("receipt", "keys", "data")
 def submit_report(
     company: Company,
     *,
@@ -236,7 +600,8 @@ def submit_report(
     Idempotent: the receipt comes from the form's sealed nonce, so the same form sent
     twice finds the first case. Recipients are the committee's chair and members on
     ``on``, minus anyone the reporter named; if that leaves no one, the channel's
-    fallback. The recovery kit's key is always wrapped, so no report is unreadable.
+    fallback. The recovery custodians get nested wraps (M of them together can open
+    it), except any custodian the report names.
     """
     keys = crypto.receipt_keys(receipt)
     verifier = crypto.receipt_verifier(keys, conf.verifier_pepper()).hex()
@@ -260,7 +625,7 @@ def submit_report(
 
 def _create_case(
     company: Company,
-    keys: crypto.ReceiptKeys,
+    receipt: crypto.ReceiptKeys,
     verifier: str,
     data: ReportInput,
     on: date,
@@ -277,8 +642,9 @@ def _create_case(
     ]
     if not recipients and channel.fallback is not None:
         recipients = [channel.fallback] if channel.fallback_id not in excluded else []
-    key = crypto.ReportKey.generate()
-    reporter_public = crypto.reporter_private_key(keys).public_key
+    keys = crypto.CaseKeys.generate()
+    reporter_public = crypto.reporter_private_key(reporter_keys(receipt)).public_key
+    audit = crypto.RecipientPrivateKey.generate()
     case = Case(
         id=_random_id("C"),
         company=company,
@@ -286,33 +652,68 @@ def _create_case(
         received_on=on,
         receipt_verifier=verifier,
         reporter_public_key=reporter_public,
+        audit_public_key=audit.public_key,
         suspect=suspect,
     )
     content = {
         "text": data.text,
         "contact": data.contact,
         "concerns": [{"id": u.pk, "name": u.full_name} for u in concerns],
-        "exclusions": [
+    }
+    internal = _new_internal(
+        [
             {"id": u.pk, "name": u.full_name, "reason": "Named by the reporter"}
             for u in concerns
         ],
-    }
-    case.content = _seal_json(key, case.id, "content", content)
-    case.reporter_wrap = crypto.wrap_for_reporter(
-        key, reporter_public, report_id=case.id
+        [audit.reveal().hex()],
+    )
+    case.content = _seal_json(keys.case, case.id, "content", content)
+    case.internal = _seal_json(keys.internal, case.id, "internal", internal)
+    _new_shred_key(case.id)
+    case.reporter_wrap = _outer(
+        case.id, crypto.wrap_for_reporter(keys.case, reporter_public, report_id=case.id)
     )
     case.save(force_insert=True)
     keys_by_user = {
-        k.user_id: bytes(k.public_key)
+        k.user_id: public
         for k in RecipientKey.objects.filter(user__in=recipients)
+        if (public := trusted_public_key(k)) is not None
     }
     for user in recipients:
         if user.pk in keys_by_user:
-            _wrap_to(case, key, conf.holder_tag(user.pk), keys_by_user[user.pk])
-    _wrap_to(case, key, "", bytes(channel.recovery_public_key))
+            _wrap_to(case, keys, conf.holder_tag(user.pk), keys_by_user[user.pk])
+    _wrap_recovery(case, keys, channel, excluded)
     for upload in data.files:
-        _add_file(case, key, upload, by_reporter=True, on=on)
+        _add_file(case, keys.case, upload, by_reporter=True, on=on)
     return case
+
+
+def reporter_keys(receipt: str | crypto.ReceiptKeys) -> crypto.ReceiptKeys:
+    """The reporter's key seed: the receipt's, mixed with a pepper subkey.
+
+    ``Case.reporter_public_key`` is then no function of the receipt alone, so a
+    database dump without the pepper cannot test receipt guesses against it.
+    """
+    keys = crypto.receipt_keys(receipt) if isinstance(receipt, str) else receipt
+    seed = nacl.hash.blake2b(
+        keys.wrap_key,
+        digest_size=32,
+        key=conf.reporter_seed_key(),
+        person=b"ovs-reporter-key",
+        encoder=nacl.encoding.RawEncoder,
+    )
+    return crypto.ReceiptKeys(auth_id=b"", wrap_key=seed)
+
+
+def case_for_receipt(company: Company, receipt: str) -> Case | None:
+    keys = crypto.receipt_keys(receipt)
+    verifier = crypto.receipt_verifier(keys, conf.verifier_pepper()).hex()
+    return Case.objects.filter(company=company, receipt_verifier=verifier).first()
+
+
+def confirm_receipt(case: Case) -> None:
+    """The reporter typed the receipt back: it is never shown again."""
+    Case.objects.filter(pk=case.pk).update(receipt_confirmed=True)
 
 
 # --- the reporter's return -------------------------------------------------------------
@@ -384,6 +785,7 @@ def _token_hash(token: str) -> str:
     ).decode()
 
 
+@sensitive_variables("receipt_text", "keys", "payload")
 def reporter_sign_in(
     company: Company, receipt_text: str, *, on: date, expires_at: float
 ) -> str | None:
@@ -401,7 +803,7 @@ def reporter_sign_in(
         return None
     token = secrets.token_urlsafe(32)
     payload = {
-        "seed": keys.wrap_key.hex(),
+        "seed": reporter_keys(keys).wrap_key.hex(),
         "expires_at": expires_at,
         "form": secrets.token_urlsafe(16),
     }
@@ -434,12 +836,42 @@ def reporter_access(token: str, *, now: float) -> ReporterAccess | None:
         return None
     keys = crypto.ReceiptKeys(auth_id=b"", wrap_key=bytes.fromhex(payload["seed"]))
     case = session.case
-    key = crypto.unwrap_for_reporter(bytes(case.reporter_wrap), keys, report_id=case.id)
+    key = crypto.unwrap_for_reporter(
+        inner_wrap(case.id, case.reporter_wrap), keys, report_id=case.id
+    )
     return ReporterAccess(case=case, key=key, form_secret=payload["form"])
 
 
 def reporter_sign_out(token: str) -> None:
     ReporterSession.objects.filter(token_hash=_token_hash(token)).delete()
+
+
+def message_purpose(message: Message) -> str:
+    """A message is bound to its row, its direction and its author."""
+    who = "reporter" if message.from_reporter else f"holder/{message.author_tag}"
+    return f"message/{message.pk}/{who}"
+
+
+def note_purpose(note: Note) -> str:
+    """A note is bound to its row and its author."""
+    return f"note/{note.pk}/{note.author_tag}"
+
+
+def _new_message(
+    case: Case, key: crypto.ReportKey, text: str, *, author_tag: str, on: date
+) -> Message:
+    message = Message.objects.create(
+        case=case,
+        from_reporter=not author_tag,
+        author_tag=author_tag,
+        body=b"",
+        sent_on=on,
+    )
+    message.body = crypto.seal(
+        key, text.encode(), report_id=case.id, purpose=message_purpose(message)
+    )
+    message.save(update_fields=["body"])
+    return message
 
 
 @transaction.atomic
@@ -452,14 +884,7 @@ def reporter_reply(
     _check_files(files)
     case = access.case
     if text.strip():
-        Message.objects.create(
-            case=case,
-            from_reporter=True,
-            body=crypto.seal(
-                access.key, text.encode(), report_id=case.id, purpose="message"
-            ),
-            sent_on=on,
-        )
+        _new_message(case, access.key, text, author_tag="", on=on)
     for upload in files:
         _add_file(case, access.key, upload, by_reporter=True, on=on)
 
@@ -469,27 +894,81 @@ def reporter_reply(
 
 def case_key(
     case: Case, user: User, private: crypto.RecipientPrivateKey
-) -> crypto.ReportKey:
-    """Unwrap the case key with the user's own private key."""
+) -> crypto.CaseKeys:
+    """Unwrap both case keys with the user's own private key.
+
+    A holder who opens a case also renews its recovery wraps if the custodians
+    changed since, and rotates its keys if a holder left (:func:`role_ended`).
+    """
     wrap = WrappedKey.objects.filter(
         case=case, holder_tag=conf.holder_tag(user.pk)
     ).first()
     if wrap is None:
-        raise crypto.DecryptionError("no key for this person")
-    return crypto.unwrap_for_recipient(bytes(wrap.wrapped), private, report_id=case.id)
+        raise crypto.DecryptionError("decryption failed")
+    keys = crypto.unwrap_case_keys(
+        inner_wrap(case.id, wrap.wrapped), private, report_id=case.id
+    )
+    channel = Channel.objects.get(company=case.company)
+    if case.rotation_due:
+        keys = _rotate_due(case, keys, actor=user)
+    elif case.recovery_version != channel.recovery_version:
+        with transaction.atomic():
+            _wrap_recovery(case, keys, channel, excluded_ids(case, keys))
+    return keys
+
+
+def _audit_seal(case: Case, details: dict[str, Any]) -> str:
+    box = nacl.public.SealedBox(nacl.public.PublicKey(bytes(case.audit_public_key)))
+    return base64.b64encode(
+        box.encrypt(json.dumps(details, default=str).encode())
+    ).decode()
 
 
 def _record(
-    case: Case, action: str, actor: User, data: dict[str, Any] | None = None
+    case: Case, action: str, actor: User | None, data: dict[str, Any] | None = None
 ) -> None:
+    """A row in the case's own chain: who did it, and the details, sealed to the case's
+    audit key (readable by holders only); nothing in clear names a person or the case."""
+    details = {"actor": actor.pk if actor is not None else None, **(data or {})}
     record(
         f"complaints.{action}",
-        actor=actor,
+        actor=None,
         company=case.company,
-        target=case,
-        data=data or {},
+        data={"sealed": _audit_seal(case, details)},
         chain_key=case.ledger_chain,
     )
+
+
+def audit_trail(case: Case, keys: crypto.CaseKeys) -> list[dict[str, Any]]:
+    """The case's ledger rows with their sealed details opened (holders only)."""
+    from oversight.ledger.models import LedgerEvent
+
+    boxes = [
+        nacl.public.SealedBox(nacl.public.PrivateKey(bytes.fromhex(h)))
+        for h in internal_of(case, keys)["audit"]
+    ]
+    people = {u.pk: u for u in User.objects.filter(complaint_key__isnull=False)}
+    rows = []
+    for event in LedgerEvent.objects.filter(chain=case.ledger_chain).order_by("seq"):
+        details: dict[str, Any] = {}
+        sealed = event.data.get("sealed")
+        for box in boxes if sealed else []:
+            try:
+                details = json.loads(box.decrypt(base64.b64decode(sealed)))
+                break
+            except nacl.exceptions.CryptoError:
+                continue
+        rows.append(
+            {
+                "seq": event.seq,
+                "action": event.action,
+                "occurred_at": event.occurred_at,
+                "actor": people.get(details.pop("actor", None) or 0),
+                "data": details
+                or {k: v for k, v in event.data.items() if k != "sealed"},
+            }
+        )
+    return rows
 
 
 @transaction.atomic
@@ -521,42 +1000,49 @@ def set_status(case: Case, *, actor: User, status: str, on: date) -> None:
 
 @transaction.atomic
 def add_note(
-    case: Case, *, actor: User, key: crypto.ReportKey, text: str, on: date
+    case: Case, *, actor: User, key: crypto.CaseKeys, text: str, on: date
 ) -> Note:
+    """An internal note, sealed under K_internal (never the reporter's key)."""
     if not text.strip():
         raise ValidationError("The note is empty.")
     note = Note.objects.create(
-        case=case,
-        author_tag=conf.holder_tag(actor.pk),
-        body=crypto.seal(key, text.encode(), report_id=case.id, purpose="note"),
-        written_on=on,
+        case=case, author_tag=conf.holder_tag(actor.pk), body=b"", written_on=on
     )
+    note.body = crypto.seal(
+        key.internal, text.encode(), report_id=case.id, purpose=note_purpose(note)
+    )
+    note.save(update_fields=["body"])
     _record(case, "note_added", actor)
     return note
 
 
 @transaction.atomic
 def send_message(
-    case: Case, *, actor: User, key: crypto.ReportKey, text: str, on: date
+    case: Case, *, actor: User, key: crypto.CaseKeys, text: str, on: date
 ) -> Message:
     if not text.strip():
         raise ValidationError("The message is empty.")
-    message = Message.objects.create(
-        case=case,
-        from_reporter=False,
-        author_tag=conf.holder_tag(actor.pk),
-        body=crypto.seal(key, text.encode(), report_id=case.id, purpose="message"),
-        sent_on=on,
+    message = _new_message(
+        case, key.case, text, author_tag=conf.holder_tag(actor.pk), on=on
     )
     _record(case, "message_sent", actor)
     return message
 
 
-def holders(case: Case) -> dict[str, User]:
-    """The people who hold the case key, by tag (the recovery kit is not a person)."""
-    tags = set(case.wraps.exclude(holder_tag="").values_list("holder_tag", flat=True))
+def users_by_tag() -> dict[str, User]:
+    """Every person with a complaint key, by holder tag."""
     users = User.objects.filter(complaint_key__isnull=False)
-    return {conf.holder_tag(u.pk): u for u in users if conf.holder_tag(u.pk) in tags}
+    return {conf.holder_tag(u.pk): u for u in users}
+
+
+def holders(case: Case) -> dict[str, User]:
+    """The people who hold the case keys, by tag (recovery custodians are not people here)."""
+    tags = set(
+        case.wraps.exclude(holder_tag__startswith=RECOVERY_PREFIX).values_list(
+            "holder_tag", flat=True
+        )
+    )
+    return {tag: u for tag, u in users_by_tag().items() if tag in tags}
 
 
 @transaction.atomic
@@ -565,7 +1051,7 @@ def assign(case: Case, *, actor: User, assignee: User) -> None:
         raise ValidationError("Give this person access to the case first.")
     case.assignee_tag = conf.holder_tag(assignee.pk)
     case.save(update_fields=["assignee_tag"])
-    _record(case, "case_assigned", actor)
+    _record(case, "case_assigned", actor, {"assignee": assignee.pk})
 
 
 @transaction.atomic
@@ -576,6 +1062,7 @@ def set_legal_hold(case: Case, *, actor: User, hold: bool) -> None:
 
 
 def content_of(case: Case, key: crypto.ReportKey) -> dict[str, Any]:
+    """The report as the reporter wrote it (under K_case): text, contact, concerns."""
     value: dict[str, Any] = _open_json(key, case.id, "content", case.content)
     return value
 
@@ -595,16 +1082,17 @@ def exclude(
     case: Case,
     *,
     actor: User,
-    key: crypto.ReportKey,
+    key: crypto.CaseKeys,
     person: User,
     reason: str,
     on: date,
-) -> crypto.ReportKey:
-    """Take ``person`` off the case: their wrap goes and the case key is rotated.
+) -> crypto.CaseKeys:
+    """Take ``person`` off the case: their wrap goes and both case keys are rotated.
 
-    Every sealed item and file is re-encrypted under a new key, which is wrapped to
-    the remaining holders, the reporter and the recovery kit; a key the excluded
-    person kept opens nothing written before or after.
+    Every sealed item and file is re-encrypted under new keys, wrapped to the
+    remaining holders, the reporter (K_case only) and the custodians the case does
+    not concern; a key the excluded person kept opens nothing written before or after.
+    The exclusion and its reason are sealed under K_internal, never K_case.
     """
     if not may_exclude(case, actor):
         raise ValidationError(
@@ -614,43 +1102,58 @@ def exclude(
         raise ValidationError("Give a reason.")
     if person.pk == actor.pk:
         raise ValidationError("Ask another holder to exclude you.")
-    content = content_of(case, key)
-    content["exclusions"].append(
+    internal = internal_of(case, key)
+    internal["exclusions"].append(
         {"id": person.pk, "name": person.full_name, "reason": reason}
     )
     remaining = {
         tag: user for tag, user in holders(case).items() if user.pk != person.pk
     }
-    new = _rotate(case, key, remaining)
-    case.content = _seal_json(new, case.id, "content", content)
-    case.save(update_fields=["content"])
+    new = _rotate(case, key, remaining, internal)
     if case.assignee_tag == conf.holder_tag(person.pk):
         case.assignee_tag = ""
         case.save(update_fields=["assignee_tag"])
-    _record(case, "key_rotated", actor, {"key_version": case.key_version, "on": on})
+    _record(
+        case,
+        "key_rotated",
+        actor,
+        {"key_version": case.key_version, "on": on, "excluded": person.pk},
+    )
     return new
 
 
 def _rotate(
-    case: Case, old: crypto.ReportKey, remaining: dict[str, User]
-) -> crypto.ReportKey:
-    new = crypto.ReportKey.generate()
+    case: Case,
+    old: crypto.CaseKeys,
+    remaining: dict[str, User],
+    internal: dict[str, Any],
+) -> crypto.CaseKeys:
+    """New K_case, K_internal and audit key; everything re-sealed; wraps to ``remaining``."""
+    new = crypto.CaseKeys.generate()
     case_id = case.id
     for message in case.messages.all():
         message.body = crypto.rotate_sealed(
-            old, new, bytes(message.body), report_id=case_id, purpose="message"
+            old.case,
+            new.case,
+            bytes(message.body),
+            report_id=case_id,
+            purpose=message_purpose(message),
         )
         message.save(update_fields=["body"])
     for note in case.notes.all():
         note.body = crypto.rotate_sealed(
-            old, new, bytes(note.body), report_id=case_id, purpose="note"
+            old.internal,
+            new.internal,
+            bytes(note.body),
+            report_id=case_id,
+            purpose=note_purpose(note),
         )
         note.save(update_fields=["body"])
     for attachment in case.attachments.all():
         out = io.BytesIO()
         crypto.reencrypt_stream(
-            old,
-            new,
+            old.case,
+            new.case,
             io.BytesIO(bytes(attachment.body)),
             out,
             report_id=case_id,
@@ -658,31 +1161,67 @@ def _rotate(
         )
         attachment.body = out.getvalue()
         attachment.meta = crypto.rotate_sealed(
-            old,
-            new,
+            old.case,
+            new.case,
             bytes(attachment.meta),
             report_id=case_id,
             purpose=f"file-meta/{attachment.id}",
         )
         attachment.save(update_fields=["body", "meta"])
+    audit = crypto.RecipientPrivateKey.generate()
+    internal["audit"] = [*internal["audit"], audit.reveal().hex()]
     case.content = crypto.rotate_sealed(
-        old, new, bytes(case.content), report_id=case_id, purpose="content"
+        old.case, new.case, bytes(case.content), report_id=case_id, purpose="content"
     )
-    case.reporter_wrap = crypto.wrap_for_reporter(
-        new, bytes(case.reporter_public_key), report_id=case_id
+    case.internal = _seal_json(new.internal, case_id, "internal", internal)
+    case.audit_public_key = audit.public_key
+    case.reporter_wrap = _outer(
+        case_id,
+        crypto.wrap_for_reporter(
+            new.case, bytes(case.reporter_public_key), report_id=case_id
+        ),
     )
     case.key_version += 1
-    case.save(update_fields=["content", "reporter_wrap", "key_version"])
+    case.rotation_due = False
+    case.save(
+        update_fields=[
+            "content",
+            "internal",
+            "audit_public_key",
+            "reporter_wrap",
+            "key_version",
+            "rotation_due",
+        ]
+    )
     case.wraps.all().delete()
     public = {
-        k.user_id: bytes(k.public_key)
+        k.user_id: pk
         for k in RecipientKey.objects.filter(user__in=remaining.values())
+        if (pk := trusted_public_key(k)) is not None
     }
     for tag, user in remaining.items():
-        _wrap_to(case, new, tag, public[user.pk])
+        if user.pk in public:
+            _wrap_to(case, new, tag, public[user.pk])
     channel = Channel.objects.get(company=case.company)
-    _wrap_to(case, new, "", bytes(channel.recovery_public_key))
-    case.grants.all().delete()  # pending wraps were made with the old key
+    excluded = {int(e["id"]) for e in internal["exclusions"]}
+    _wrap_recovery(case, new, channel, excluded)
+    case.grants.all().delete()  # pending wraps were made with the old keys
+    return new
+
+
+@transaction.atomic
+def _rotate_due(case: Case, keys: crypto.CaseKeys, *, actor: User) -> crypto.CaseKeys:
+    """A holder left the committee: the next holder to open the case rotates its keys."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not case.rotation_due:
+        return keys
+    new = _rotate(case, keys, holders(case), internal_of(case, keys))
+    _record(
+        case,
+        "key_rotated",
+        actor,
+        {"key_version": case.key_version, "why": "holder left"},
+    )
     return new
 
 
@@ -691,30 +1230,39 @@ def propose_grant(
     case: Case,
     *,
     actor: User,
-    key: crypto.ReportKey,
+    key: crypto.CaseKeys,
     grantee: User,
     reason: str,
     on: date,
 ) -> Grant:
-    """A holder wraps the case key to ``grantee``; it takes effect when another approves."""
+    """A holder wraps the case keys to ``grantee``; it takes effect when another approves."""
     grantee_key = RecipientKey.objects.filter(user=grantee).first()
     if grantee_key is None:
         raise ValidationError("This person has not set up a complaint key yet.")
+    grantee_public = trusted_public_key(grantee_key)
+    if grantee_public is None:
+        raise ValidationError(
+            "This person's key failed its check: ask them to set it up again."
+        )
     if conf.holder_tag(grantee.pk) in holders(case):
         raise ValidationError("This person already has access.")
+    if grantee.pk in excluded_ids(case, key):
+        raise ValidationError("This person is excluded from the case.")
     if not reason.strip():
         raise ValidationError("Give a reason.")
     grant = Grant.objects.create(
         case=case,
-        grantee=grantee,
+        grantee_tag=conf.holder_tag(grantee.pk),
         proposer_tag=conf.holder_tag(actor.pk),
-        wrapped=crypto.wrap_for_recipient(
-            key, bytes(grantee_key.public_key), report_id=case.id
+        wrapped=_outer(
+            case.id, crypto.wrap_case_keys(key, grantee_public, report_id=case.id)
         ),
-        reason=crypto.seal(key, reason.encode(), report_id=case.id, purpose="grant"),
+        reason=crypto.seal(
+            key.internal, reason.encode(), report_id=case.id, purpose="grant"
+        ),
         proposed_on=on,
     )
-    _record(case, "access_proposed", actor)
+    _record(case, "access_proposed", actor, {"grantee": grantee.pk})
     return grant
 
 
@@ -728,10 +1276,126 @@ def approve_grant(grant: Grant, *, actor: User) -> None:
     if tag == grant.proposer_tag:
         raise ValidationError("A second person must approve.")
     WrappedKey.objects.create(
-        case=case, holder_tag=conf.holder_tag(grant.grantee_id), wrapped=grant.wrapped
+        case=case, holder_tag=grant.grantee_tag, wrapped=grant.wrapped
     )
+    grantee = users_by_tag().get(grant.grantee_tag)
     grant.delete()
-    _record(case, "access_granted", actor)
+    _record(case, "access_granted", actor, {"grantee": grantee.pk if grantee else None})
+
+
+# --- recovery by custodians, and departures ---------------------------------------------
+
+
+def open_by_custodians(
+    case: Case, kits: list[tuple[RecoveryCustodian, crypto.RecipientPrivateKey]]
+) -> crypto.CaseKeys:
+    """The case keys from the nested wrap of exactly these custodians, or ValidationError."""
+    group = tuple(sorted((c for c, _ in kits), key=lambda c: c.pk))
+    private = {c.pk: k for c, k in kits}
+    wrap = case.wraps.filter(holder_tag=_recovery_tag(group)).first()
+    if wrap is None:
+        raise ValidationError("These custodians hold no recovery path for this case.")
+    try:
+        return crypto.unwrap_by_custodians(
+            inner_wrap(case.id, wrap.wrapped),
+            [private[c.pk] for c in group],
+            report_id=case.id,
+        )
+    except crypto.DecryptionError:
+        raise ValidationError("A recovery kit does not match its custodian.") from None
+
+
+@transaction.atomic
+def recover(
+    case: Case,
+    *,
+    actor: User,
+    kits: list[tuple[RecoveryCustodian, crypto.RecipientPrivateKey]],
+    grantee: User,
+    on: date,
+) -> None:
+    """``threshold`` custodians together give ``grantee`` the case keys (ledgered).
+
+    For when every holder has lost their key. The custodians type their kits; the
+    nested wrap for exactly their set opens only with all of them. The grantee must
+    have a complaint key and must not be excluded from the case.
+    """
+    keys = open_by_custodians(case, kits)
+    group = sorted((c for c, _ in kits), key=lambda c: c.pk)
+    grantee_key = RecipientKey.objects.filter(user=grantee).first()
+    grantee_public = trusted_public_key(grantee_key) if grantee_key else None
+    if grantee_public is None:
+        raise ValidationError("This person has no complaint key that passes its check.")
+    if grantee.pk in excluded_ids(case, keys):
+        raise ValidationError("This person is excluded from the case.")
+    tag = conf.holder_tag(grantee.pk)
+    case.wraps.filter(holder_tag=tag).delete()
+    _wrap_to(case, keys, tag, grantee_public)
+    _record(
+        case,
+        "case_recovered",
+        actor,
+        {"custodians": [c.label for c in group], "grantee": grantee.pk, "on": on},
+    )
+    record(
+        "complaints.recovery_used",
+        actor=actor,
+        company=case.company,
+        data={"on": on, "custodians": [c.label for c in group]},
+    )
+
+
+@transaction.atomic
+def role_ended(user: User, company: Company, *, on: date) -> int:
+    """A chair or member left: their wraps go now, and the cases they held are flagged
+    for key rotation by the next holder who opens them. Returns the number of cases.
+
+    Called by ``accounts.services.end_role`` through its hook list (a role ending on
+    a later day is left to :func:`revoke_departed` in the daily job). A person who
+    still holds a committee role, or is the channel's fallback, keeps access.
+    """
+    if user.pk in {
+        u.pk for u in holders_of(company, RECIPIENT_ROLES, on=on + timedelta(days=1))
+    }:
+        return 0
+    channel = Channel.objects.filter(company=company).first()
+    if channel is None or channel.fallback_id == user.pk:
+        return 0
+    tag = conf.holder_tag(user.pk)
+    wraps = WrappedKey.objects.filter(case__company=company, holder_tag=tag)
+    cases = list(Case.objects.filter(pk__in=wraps.values("case_id")))
+    wraps.delete()
+    Grant.objects.filter(case__in=cases, grantee_tag=tag).delete()
+    for case in cases:
+        Case.objects.filter(pk=case.pk).update(rotation_due=True)
+        _record(case, "holder_left", None, {"person": user.pk, "on": on})
+    return len(cases)
+
+
+def on_role_ended(user: User, company: Company, *, on: date) -> None:
+    """The hook ``end_role`` calls: now for a role that ended, later (daily) otherwise."""
+    if on <= company_today(company):
+        role_ended(user, company, on=on)
+
+
+def revoke_departed(company: Company, *, on: date) -> int:
+    """The daily job's half of departures: committee roles that ended before ``on``."""
+    ended = set(
+        RoleAssignment.objects.filter(
+            company=company, role__in=RECIPIENT_ROLES, ends_on__lt=on
+        ).values_list("user_id", flat=True)
+    )
+    current = {u.pk for u in holders_of(company, RECIPIENT_ROLES, on=on)}
+    tags = set(
+        WrappedKey.objects.filter(case__company=company).values_list(
+            "holder_tag", flat=True
+        )
+    )
+    revoked = 0
+    for user in User.objects.filter(pk__in=ended - current):
+        if conf.holder_tag(user.pk) in tags:
+            revoked += role_ended(user, company, on=on - timedelta(days=1))
+    return revoked
 
 
 # --- retention, the daily job and the digest ------------------------------------------
@@ -743,7 +1407,13 @@ def shred(case: Case, *, on: date, actor: User | None = None) -> DeletionRecord:
 
     Only non-identifying facts are kept, for statistics.
     """
-    tags = sorted(set(case.wraps.values_list("holder_tag", flat=True)) - {""})
+    tags = sorted(
+        set(
+            case.wraps.exclude(holder_tag__startswith=RECOVERY_PREFIX).values_list(
+                "holder_tag", flat=True
+            )
+        )
+    )
     deletion = DeletionRecord.objects.create(
         company=case.company,
         category=case.category,
@@ -760,7 +1430,7 @@ def shred(case: Case, *, on: date, actor: User | None = None) -> DeletionRecord:
     )
     record(
         "complaints.case_shredded",
-        actor=actor,
+        actor=None,
         company=case.company,
         data={"on": on},
         chain_key=case.ledger_chain,
@@ -771,7 +1441,11 @@ def shred(case: Case, *, on: date, actor: User | None = None) -> DeletionRecord:
     case.messages.all().delete()
     case.notes.all().delete()
     case.grants.all().delete()
+    case_id = case.id
     case.delete()
+    # the key file goes once the deletion is committed; a crash in between leaves it
+    # to sweep_shred_keys in the next daily job
+    transaction.on_commit(lambda: _destroy_shred_key(case_id))
     return deletion
 
 

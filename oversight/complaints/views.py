@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -11,17 +12,22 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from oversight.accounts.decorators import reauth_required
 from oversight.accounts.http import AuthenticatedHttpRequest
-from oversight.accounts.models import Role
+from oversight.accounts.models import Company, Role
 from oversight.accounts.queries import company_for, company_today, holders_of
 from oversight.complaints import crypto, keyring, queries, services
-from oversight.complaints.forms import CaseActionForm, PassphraseForm, PublishForm
+from oversight.complaints.forms import (
+    CaseActionForm,
+    CustodiansForm,
+    PassphraseForm,
+    PublishForm,
+)
 from oversight.complaints.models import Case, Channel, RecipientKey
 from oversight.complaints.presenters import file_body, recipient_view
-from oversight.ledger.models import LedgerEvent
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -40,6 +46,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _no_store(render(request, "complaints/case_list.html", context))
 
 
+@sensitive_post_parameters("passphrase")
 @login_required
 @require_http_methods(["GET", "POST"])
 def key(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -49,13 +56,12 @@ def key(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         passphrase = form.cleaned_data["passphrase"]
         try:
-            if not existing:
-                services.set_up_key(
-                    request.user,
-                    passphrase=passphrase,
-                    on=company_today(company),
+            if existing:
+                private = services.unlock_key(request.user, passphrase)
+            else:
+                _, private = services.create_key(
+                    request.user, passphrase=passphrase, on=company_today(company)
                 )
-            private = services.unlock_key(request.user, passphrase)
         except ValidationError as exc:
             form.add_error("passphrase", exc)
         else:
@@ -80,7 +86,7 @@ def _safe_next(request: AuthenticatedHttpRequest) -> str:
 
 def _case_and_key(
     request: AuthenticatedHttpRequest, case_id: str
-) -> tuple[Case, crypto.ReportKey | None]:
+) -> tuple[Case, crypto.CaseKeys | None]:
     company = company_for(request, "complaints.cases")
     case = queries.get_case_for(request.user, company, case_id)
     private = keyring.load(request)
@@ -101,15 +107,13 @@ def case_detail(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse
         "people": holders_of(
             case.company, services.CONCERNABLE_ROLES | {Role.INTERNAL_AUDIT}
         ),
-        "events": LedgerEvent.objects.filter(chain=case.ledger_chain)
-        .select_related("actor")
-        .order_by("seq"),
         "may_exclude": services.may_exclude(case, request.user),
         **recipient_view(case, key),
     }
     return _no_store(render(request, "complaints/case_detail.html", context))
 
 
+@sensitive_post_parameters("text")
 @login_required
 @require_POST
 def case_act(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
@@ -131,7 +135,7 @@ def case_act(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
 def _dispatch(
     request: AuthenticatedHttpRequest,
     case: Case,
-    key: crypto.ReportKey,
+    key: crypto.CaseKeys,
     data: dict[str, Any],
 ) -> None:
     actor, on, action = request.user, company_today(case.company), data["action"]
@@ -175,7 +179,7 @@ def case_file(
     attachment = case.attachments.filter(pk=file_id[:16]).first()
     if key is None or attachment is None:
         raise Http404("Not found.")
-    meta, body = file_body(case, key, attachment)
+    meta, body = file_body(case, key.case, attachment)
     services.note_viewed(case, actor=request.user, what="file")
     # Always a download, never rendered: the original is evidence, not a safe view.
     response = HttpResponse(body, content_type="application/octet-stream")
@@ -183,6 +187,20 @@ def case_file(
         as_attachment=True, filename=str(meta["name"])
     )
     return _no_store(response)
+
+
+def _custodian_lines(company: Company, text: str) -> list[services.CustodianInput]:
+    items = []
+    for line in filter(None, (raw.strip() for raw in text.splitlines())):
+        label, _, rest = line.partition("|")
+        public, _, email = rest.partition("|")
+        person = None
+        if email.strip():
+            person = holders_of(company, set(Role)).filter(email=email.strip()).first()
+            if person is None:
+                raise ValidationError(f"{label.strip()}: no such person here.")
+        items.append(services.CustodianInput(label.strip(), public.strip(), person))
+    return items
 
 
 @login_required
@@ -212,27 +230,52 @@ def channel(request: AuthenticatedHttpRequest) -> HttpResponse:
         (u.pk, u.full_name)
         for u in holders_of(company, set(Role)).filter(complaint_key__isnull=False)
     ]
-    form = PublishForm(request.POST or None, people=people)
-    if request.method == "POST" and current is None and form.is_valid():
-        fallback = (
-            holders_of(company, set(Role))
-            .filter(pk=form.cleaned_data["fallback"])
-            .first()
-        )
-        kit = services.publish_channel(
-            company, actor=request.user, on=company_today(company), fallback=fallback
-        )
-        return _no_store(
-            render(
-                request, "complaints/channel_kit.html", {"kit": kit, "company": company}
-            )
-        )
-    return _no_store(
-        render(
-            request,
-            "complaints/channel_form.html",
-            {"channel": current, "form": form, "company": company},
-        )
+    form: forms.Form = (
+        PublishForm(request.POST or None, people=people)
+        if current is None
+        else CustodiansForm(request.POST or None)
+    )
+    if request.method == "POST":
+        try:
+            _channel_post(request, company, current, form)
+            return redirect("complaints:channel")
+        except ValidationError as error:
+            form.add_error(None, error)
+    context = {"channel": current, "form": form, "company": company}
+    return _no_store(render(request, "complaints/channel_form.html", context))
+
+
+def _channel_post(
+    request: AuthenticatedHttpRequest,
+    company: Company,
+    current: Channel | None,
+    form: forms.Form,
+) -> None:
+    on, actor = company_today(company), request.user
+    retire = request.POST.get("retire")
+    if current is not None and retire:
+        custodian = current.custodians.filter(pk=int(retire) if retire.isdigit() else 0)
+        if not custodian.exists():
+            raise ValidationError("Unknown custodian.")
+        services.retire_custodian(custodian.get(), actor=actor, on=on)
+        return
+    if not form.is_valid():
+        raise ValidationError("Correct the form.")
+    items = _custodian_lines(company, form.cleaned_data["custodians"])
+    if current is not None:
+        for item in items:
+            services.register_custodian(current, item, actor=actor, on=on)
+        return
+    fallback = (
+        holders_of(company, set(Role)).filter(pk=form.cleaned_data["fallback"]).first()
+    )
+    services.publish_channel(
+        company,
+        actor=actor,
+        on=on,
+        custodians=items,
+        threshold=form.cleaned_data["threshold"],
+        fallback=fallback,
     )
 
 

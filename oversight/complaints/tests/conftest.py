@@ -19,8 +19,11 @@ TODAY = date(2026, 3, 2)
 
 
 @pytest.fixture(autouse=True)
-def _fast_keys(settings):
+def _fast_keys(settings, tmp_path):
+    settings.COMPLAINTS_SHRED_KEY_DIR = str(tmp_path / "shred-keys")
     settings.COMPLAINTS_KEY_PARAMS = FAST
+    settings.TESTING = True  # libsodium's minimum Argon2id cost is accepted
+    services.UNLOCK_THROTTLE.failures.clear()
     from oversight.complaints import conf
 
     conf.guard.cache_clear()
@@ -41,11 +44,28 @@ def keys(personas):
     }
 
 
+CUSTODIANS = ("Outside counsel", "Second outside counsel", "Lead independent director")
+
+
 @pytest.fixture
-def channel(company, personas, keys):
-    """The channel is published; its recovery kit is returned once."""
+def custodian_kits():
+    """Three custodians' kits, made as the offline CLI makes them (never by the server)."""
+    return {label: crypto.new_recovery_kit() for label in CUSTODIANS}
+
+
+@pytest.fixture
+def channel(company, personas, keys, custodian_kits):
+    """The channel is published with 2-of-3 recovery custodians (public keys only)."""
     return services.publish_channel(
-        company, actor=personas["ada"], on=date(2020, 1, 1), fallback=personas["gus"]
+        company,
+        actor=personas["ada"],
+        on=date(2020, 1, 1),
+        custodians=[
+            services.CustodianInput(label, crypto.format_public_key(kit.public_key))
+            for label, kit in custodian_kits.items()
+        ],
+        threshold=2,
+        fallback=personas["gus"],
     )
 
 

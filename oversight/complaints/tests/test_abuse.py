@@ -289,28 +289,35 @@ def test_used_challenges_are_forgotten_after_they_expire(guard, clock):
 KEY = bytes(range(32))
 
 
-def test_a_submission_nonce_carries_its_receipt():
-    token, receipt = abuse.issue_submission_nonce(KEY, now=1000.0)
-    assert abuse.redeem_submission_nonce(
-        KEY, token, now=1000.0
-    ) == crypto.normalise_receipt(receipt)
+def test_a_submission_nonce_carries_its_receipt_bound_to_the_cookie():
+    token, receipt = abuse.issue_submission_nonce(KEY, now=1000.0, cookie="c00kie")
+    nonce = abuse.redeem_submission_nonce(KEY, token, now=1000.0)
+    assert nonce.receipt == crypto.normalise_receipt(receipt)
     # the same form sent twice is the same submission: same receipt, same verifier
-    assert abuse.redeem_submission_nonce(
-        KEY, token, now=2000.0
-    ) == crypto.normalise_receipt(receipt)
+    assert abuse.redeem_submission_nonce(KEY, token, now=2000.0) == nonce
     assert crypto.normalise_receipt(receipt) not in token
+    assert nonce.bound_to("c00kie")
+    assert not nonce.bound_to("another browser")
+    assert not nonce.bound_to("")
 
 
-def test_a_submission_nonce_expires():
-    token, _ = abuse.issue_submission_nonce(KEY, now=1000.0)
-    with pytest.raises(abuse.NonceError, match="expired"):
-        abuse.redeem_submission_nonce(KEY, token, now=1000.0 + 86401)
-    with pytest.raises(abuse.NonceError, match="expired"):
-        abuse.redeem_submission_nonce(KEY, token, now=999.0)
+@pytest.mark.parametrize(
+    ("age", "ok"), [(3600.0, True), (3600.5, False), (-1.0, False)]
+)
+def test_a_submission_nonce_lives_one_hour(age, ok):
+    """H2: was 24 hours; a captured token is useless an hour later."""
+    token, _ = abuse.issue_submission_nonce(KEY, now=1000.0, cookie="c")
+    if ok:
+        abuse.redeem_submission_nonce(KEY, token, now=1000.0 + age)
+    else:
+        with pytest.raises(abuse.NonceError, match="expired"):
+            abuse.redeem_submission_nonce(KEY, token, now=1000.0 + age)
+    with pytest.raises(abuse.NonceError, match="expired"):  # a longer max_age is capped
+        abuse.redeem_submission_nonce(KEY, token, now=1000.0 + 23 * 3600, max_age=86400)
 
 
 def test_a_submission_nonce_from_another_key_is_refused():
-    token, _ = abuse.issue_submission_nonce(KEY, now=1000.0)
+    token, _ = abuse.issue_submission_nonce(KEY, now=1000.0, cookie="c")
     with pytest.raises(abuse.NonceError, match="malformed"):
         abuse.redeem_submission_nonce(bytes(32), token, now=1000.0)
 

@@ -49,15 +49,21 @@ def test_every_reporter_route_in_a_real_browser(live_server, channel, browser_pa
     )
     base = f"{live_server.url}/report/{SLUG}/"
     page.goto(base)
-    assert context.cookies() == []  # no cookie while writing
+    # while writing: only the one cookie, a random value the form's receipt is bound to
+    writing = context.cookies()
+    assert [(c["name"], c["httpOnly"], c["sameSite"]) for c in writing] == [
+        ("report_session", True, "Strict")
+    ]
     page.select_option("select[name=category]", "auditing")
     page.fill("textarea[name=text]", "The audit fee was split to avoid pre-approval.")
     page.click("button[type=submit]")
     receipt = page.locator("p.receipt strong").inner_text()
     assert re.fullmatch(r"[0-9A-Z]{5}(-[0-9A-Z]{5}){3}", receipt)
+    assert receipt.replace("-", "") not in writing[0]["value"].upper()
     page.fill("input[name=typed]", receipt.lower())
     page.click("button[type=submit]")
     assert page.locator("h1").inner_text()
+    assert context.cookies() == []  # confirmed: the binding cookie is gone
     page.goto(base + "follow-up/")
     page.fill("input[name=receipt]", receipt)
     page.click("button[type=submit]")

@@ -13,10 +13,11 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from oversight.complaints import services
+from oversight.complaints import crypto, services
 from oversight.complaints.facts import collect_facts
 from oversight.complaints.models import (
     Case,
+    Channel,
     DeletionRecord,
     Message,
     Note,
@@ -134,18 +135,58 @@ def test_setting_up_a_key_records_it_and_needs_a_long_passphrase(
     assert LedgerEvent.objects.filter(action="complaints.key_created").count() == 1
 
 
-def test_publishing_shows_the_recovery_kit_once(db, personas, keys, client_for):
+def test_publishing_takes_custodians_public_keys_and_shows_no_private_key(
+    db, personas, keys, client_for
+):
+    kits = [crypto.new_recovery_kit() for _ in range(3)]
+    lines = "\n".join(
+        f"Counsel {i} | {crypto.format_public_key(k.public_key)}"
+        for i, k in enumerate(kits)
+    )
     client = client_for("ada")
     response = client.post(
-        reverse("complaints:channel"), {"fallback": personas["gus"].pk}
+        reverse("complaints:channel"),
+        {"custodians": lines, "threshold": 2, "fallback": personas["gus"].pk},
     )
-    assert response.status_code == 200
-    assert b"Recovery kit" in response.content
-    again = client.get(reverse("complaints:channel"))
-    assert b"Published on" in again.content
+    assert response.status_code == 302
+    page = client.get(reverse("complaints:channel")).content.decode()
+    assert "Published on" in page
+    assert "Counsel 2" in page
+    for kit in kits:  # no private key is on any page, and none was ever made here
+        assert kit.text not in page
+    channel = Channel.objects.get()
+    assert channel.recovery_threshold == 2
+    assert [bytes(c.public_key) for c in channel.custodians.all()] == [
+        k.public_key for k in kits
+    ]
     assert (
         LedgerEvent.objects.filter(action="complaints.channel_published").count() == 1
     )
+    assert (
+        LedgerEvent.objects.filter(action="complaints.custodian_registered").count()
+        == 3
+    )
+
+
+def test_publishing_refuses_a_typo_too_few_custodians_and_a_committee_member(
+    db, personas, keys, client_for
+):
+    pk = crypto.format_public_key(crypto.new_recovery_kit().public_key)
+    client = client_for("ada")
+    url = reverse("complaints:channel")
+    typo = pk[:-1] + ("0" if pk[-1] != "0" else "1")
+    for data, message in (
+        ({"custodians": f"Counsel | {typo}", "threshold": 1}, "typo"),
+        ({"custodians": f"Counsel | {pk}", "threshold": 2}, "at least as many"),
+        (
+            {"custodians": f"Ben | {pk} | {personas['ben'].email}", "threshold": 1},
+            "not be a committee member",
+        ),
+    ):
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert message in response.content.decode()
+    assert not Channel.objects.exists()
 
 
 @pytest.mark.parametrize(

@@ -167,15 +167,17 @@ def test_an_excluded_director_observes_nothing(
 
 
 def test_the_excluded_directors_real_key_and_a_full_database_open_nothing(
-    channel, personas, keys, report
+    channel, personas, keys, report, custodian_kits
 ):
     case, receipt = report(text="About ben.", concerns=[personas["ben"]])
     wraps = list(WrappedKey.objects.filter(case=case))
     assert conf.holder_tag(personas["ben"].pk) not in {w.holder_tag for w in wraps}
     for wrap in wraps:
         with pytest.raises(crypto.DecryptionError):
-            crypto.unwrap_for_recipient(
-                bytes(wrap.wrapped), keys["ben"], report_id=case.id
+            crypto.unwrap_case_keys(
+                services.inner_wrap(case.id, wrap.wrapped),
+                keys["ben"],
+                report_id=case.id,
             )
     # an operator holds every stored value and no one's passphrase or the kit
     candidates = [v for v in _dump_database() if isinstance(v, bytes) and len(v) == 32]
@@ -194,8 +196,8 @@ def test_the_excluded_directors_real_key_and_a_full_database_open_nothing(
                 purpose="content",
             )
         with pytest.raises(crypto.DecryptionError):
-            crypto.unwrap_for_recipient(
-                bytes(wraps[0].wrapped),
+            crypto.unwrap_case_keys(
+                services.inner_wrap(case.id, wraps[0].wrapped),
                 crypto.RecipientPrivateKey(raw),
                 report_id=case.id,
             )
@@ -204,20 +206,37 @@ def test_the_excluded_directors_real_key_and_a_full_database_open_nothing(
             crypto.unlock_private_key(
                 bytes(row.protected), b"guess", public_key=bytes(row.public_key)
             )
-    # the entitled chair, the reporter and the printed kit do open it
+    # the entitled chair, the reporter (K_case only) and two custodians together open it
     ada_key = services.case_key(case, personas["ada"], keys["ada"])
-    assert services.content_of(case, ada_key)["text"] == "About ben."
-    rkeys = crypto.receipt_keys(receipt)
+    assert services.content_of(case, ada_key.case)["text"] == "About ben."
+    rkeys = services.reporter_keys(receipt)
     assert (
-        crypto.unwrap_for_reporter(bytes(case.reporter_wrap), rkeys, report_id=case.id)
+        crypto.unwrap_for_reporter(
+            services.inner_wrap(case.id, case.reporter_wrap), rkeys, report_id=case.id
+        )
+        == ada_key.case
+    )
+    kits = [crypto.recovery_key_from_kit(k.text) for k in custodian_kits.values()]
+    pairs = WrappedKey.objects.filter(case=case, holder_tag__startswith="recovery:")
+    assert pairs.count() == 3  # 2-of-3: one nested wrap per pair
+    first = pairs.order_by("holder_tag")[0]
+    ids = [int(i) for i in first.holder_tag.removeprefix("recovery:").split("-")]
+    by_id = dict(
+        zip(channel.custodians.values_list("pk", flat=True), kits, strict=True)
+    )
+    assert (
+        crypto.unwrap_by_custodians(
+            services.inner_wrap(case.id, first.wrapped),
+            [by_id[i] for i in ids],
+            report_id=case.id,
+        )
         == ada_key
     )
-    kit_key = crypto.recovery_key_from_kit(channel.text)
-    recovery = WrappedKey.objects.get(case=case, holder_tag="")
-    assert (
-        crypto.unwrap_for_recipient(bytes(recovery.wrapped), kit_key, report_id=case.id)
-        == ada_key
-    )
+    for one in kits:  # one custodian alone opens nothing
+        with pytest.raises(crypto.DecryptionError):
+            crypto.unwrap_by_custodians(
+                services.inner_wrap(case.id, first.wrapped), [one], report_id=case.id
+            )
 
 
 def test_no_escrow_key_exists_in_settings_or_database(channel, settings):
@@ -236,7 +255,9 @@ def test_when_everyone_is_named_the_fallback_receives_it(
     tags = set(
         WrappedKey.objects.filter(case=case).values_list("holder_tag", flat=True)
     )
-    assert tags == {conf.holder_tag(personas["gus"].pk), ""}
+    assert {t for t in tags if not t.startswith("recovery:")} == {
+        conf.holder_tag(personas["gus"].pk)
+    }
     assert services.case_key(case, personas["gus"], keys["gus"]) is not None
 
 
@@ -313,20 +334,26 @@ def test_excluding_someone_rotates_the_key(channel, personas, keys, report):
     with pytest.raises(crypto.DecryptionError):
         services.case_key(case, personas["ben"], keys["ben"])
     with pytest.raises(crypto.DecryptionError):  # the key ben kept opens nothing now
-        services.content_of(case, ben_old)
-    content = services.content_of(case, new)
-    assert content["exclusions"][-1]["reason"] == "Conflict"
+        services.content_of(case, ben_old.case)
+    with pytest.raises(crypto.DecryptionError):
+        services.internal_of(case, ben_old)
+    assert "exclusions" not in services.content_of(case, new.case)  # H1: not K_case
+    internal = services.internal_of(case, new)
+    assert internal["exclusions"][-1]["reason"] == "Conflict"
     from oversight.complaints.presenters import file_body, recipient_view
 
     view = recipient_view(case, new)
     assert [m["text"] for m in view["messages"]] == ["Thanks"]
-    assert file_body(case, new, case.attachments.get())[1] == b"attached evidence"
+    assert [n["text"] for n in view["notes"]] == ["Looks real"]
+    assert file_body(case, new.case, case.attachments.get())[1] == b"attached evidence"
     # the reporter still reads with the same receipt
     assert (
         crypto.unwrap_for_reporter(
-            bytes(case.reporter_wrap), crypto.receipt_keys(receipt), report_id=case.id
+            services.inner_wrap(case.id, case.reporter_wrap),
+            services.reporter_keys(receipt),
+            report_id=case.id,
         )
-        == new
+        == new.case
     )
     assert (
         LedgerEvent.objects.filter(

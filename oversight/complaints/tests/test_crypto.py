@@ -278,18 +278,22 @@ def test_rotation_leaves_a_removed_recipient_with_a_useless_old_key():
 
 def test_a_private_key_unlocks_only_with_its_owners_secret():
     ada = crypto.new_recipient_key()
-    blob = crypto.protect_private_key(ada, b"ada's long passphrase", params=FAST)
+    blob = crypto.protect_private_key(
+        ada, b"ada's long passphrase", params=FAST, minimum=FAST
+    )
     assert crypto.protected_key_params(blob) == FAST
     unlocked = crypto.unlock_private_key(
-        blob, b"ada's long passphrase", public_key=ada.public_key
+        blob, b"ada's long passphrase", public_key=ada.public_key, minimum=FAST
     )
     assert unlocked == ada
     with pytest.raises(DecryptionError):
-        crypto.unlock_private_key(blob, b"a guess", public_key=ada.public_key)
+        crypto.unlock_private_key(
+            blob, b"a guess", public_key=ada.public_key, minimum=FAST
+        )
     other = crypto.new_recipient_key()
     with pytest.raises(DecryptionError):
         crypto.unlock_private_key(
-            blob, b"ada's long passphrase", public_key=other.public_key
+            blob, b"ada's long passphrase", public_key=other.public_key, minimum=FAST
         )
 
 
@@ -304,18 +308,35 @@ def test_a_private_key_unlocks_only_with_its_owners_secret():
 )
 def test_edited_key_parameters_are_refused(offset, value):
     ada = crypto.new_recipient_key()
-    blob = bytearray(crypto.protect_private_key(ada, b"secret", params=FAST))
+    blob = bytearray(
+        crypto.protect_private_key(ada, b"secret", params=FAST, minimum=FAST)
+    )
     blob[offset : offset + len(value)] = value
     with pytest.raises(DecryptionError):
-        crypto.unlock_private_key(bytes(blob), b"secret", public_key=ada.public_key)
+        crypto.unlock_private_key(
+            bytes(blob), b"secret", public_key=ada.public_key, minimum=FAST
+        )
+
+
+def test_weak_argon2_parameters_are_refused_outside_tests():
+    """M6: at least opslimit 3 and 64 MiB to protect a key, and to unlock one."""
+    ada = crypto.new_recipient_key()
+    with pytest.raises(ValueError, match="minimum"):
+        crypto.protect_private_key(ada, b"secret", params=FAST)
+    weak = crypto.protect_private_key(ada, b"secret", params=FAST, minimum=FAST)
+    with pytest.raises(DecryptionError):
+        crypto.unlock_private_key(weak, b"secret", public_key=ada.public_key)
+    assert crypto.KEY_PARAMS_DEFAULT.memlimit >= crypto.KEY_PARAMS_MIN.memlimit
 
 
 def test_protecting_needs_a_secret_and_unlocking_a_whole_blob():
     ada = crypto.new_recipient_key()
     with pytest.raises(ValueError, match="secret"):
-        crypto.protect_private_key(ada, b"", params=FAST)
+        crypto.protect_private_key(ada, b"", params=FAST, minimum=FAST)
     with pytest.raises(DecryptionError):
-        crypto.unlock_private_key(b"short", b"x", public_key=ada.public_key)
+        crypto.unlock_private_key(
+            b"short", b"x", public_key=ada.public_key, minimum=FAST
+        )
     with pytest.raises(DecryptionError):
         crypto.protected_key_params(b"short")
 
@@ -364,7 +385,7 @@ def test_no_key_material_or_plaintext_in_any_serialised_form():
         crypto.wrap_for_reporter(
             key, crypto.reporter_private_key(rkeys).public_key, report_id=REPORT
         ),
-        crypto.protect_private_key(ada, b"ada secret", params=FAST),
+        crypto.protect_private_key(ada, b"ada secret", params=FAST, minimum=FAST),
         crypto.receipt_verifier(rkeys, PEPPER),
     ]
     secrets_ = [

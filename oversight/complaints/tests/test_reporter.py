@@ -227,7 +227,17 @@ def test_every_reporter_page_sets_no_cookie_and_no_store(channel, name):
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert "unsafe" not in response.headers["Content-Security-Policy"]
     assert response.headers["X-Frame-Options"] == "DENY"
-    assert not response.cookies  # no session, no CSRF cookie
+    if name != "intake":
+        assert not response.cookies  # no session, no CSRF cookie
+        return
+    # the form binds its receipt to the reporter's one cookie (H2): that cookie only
+    assert set(response.cookies) == {"report_session"}
+    cookie = response.cookies["report_session"]
+    assert cookie["httponly"]
+    assert cookie["secure"]
+    assert cookie["samesite"] == "Strict"
+    assert cookie["path"] == "/report/"
+    assert int(cookie["max-age"]) <= 3600
 
 
 def test_the_page_is_translated(channel):

@@ -33,6 +33,7 @@ class Command(BaseCommand):
             written = services.record_reporter_activity(
                 company, day=today - timedelta(days=1)
             )
+            services.revoke_departed(company, on=today)
             retention = services.apply_retention(company, on=today)
             sent = (
                 0 if options["no_digest"] else services.send_digest(company, on=today)
@@ -45,6 +46,7 @@ class Command(BaseCommand):
                     **retention,
                 }
             )
+        services.sweep_shred_keys()  # key files of cases already deleted
         if options["json"]:
             self.stdout.write(json.dumps(summary))
         else:
