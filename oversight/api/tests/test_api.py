@@ -110,3 +110,25 @@ def test_expired_revoked_and_roleless_tokens_stop_working(
     assignment = personas["fay"].role_assignments.get(company=company)
     services.end_role(assignment, actor=personas["ivy"], ends_on=assignment.starts_on)
     assert get("/me", gone).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "body",
+    ['{"name": "A\\u0000B"}', '{"x": ["ok", {"y": "\\u0000"}]}', '{"a\\u0000": 1}'],
+)
+def test_nul_characters_are_refused_for_every_endpoint(body, token_for) -> None:
+    response = Client().post(
+        "/api/v1/committee/organisations",
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token_for('fay')}",
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("Cannot parse request body")
+
+
+def test_nul_characters_in_a_query_string_are_refused(token_for) -> None:
+    assert (
+        get("/ledger/events", token_for("ada"), action="accounts.\x00").status_code
+        == 400
+    )
