@@ -274,3 +274,23 @@ def screenshot(page: Page, name: str) -> Path:
     path = SCREENSHOT_DIR / f"{slug}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def sign_in(page: Page, base: str, email: str) -> None:
+    """Sign a persona in through the pages: password, then the current authenticator code."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from oversight.testing import PASSWORD
+
+    page.goto(base + "/accounts/sign-in/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/accounts/verify/**")
+    device = TOTPDevice.objects.get(user__email=email, confirmed=True)
+    page.get_by_label("Code from your authenticator app").fill(
+        f"{totp(device.bin_key):06d}"
+    )
+    page.get_by_role("button", name="Verify").click()
+    page.wait_for_url(base + "/")

@@ -9,13 +9,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from oversight.accounts.queries import company_today
 from oversight.auditors.tests.conftest import build_register
-from oversight.testing import PASSWORD
-from oversight.tests.browser.harness import axe_check, format_violations, screenshot
+from oversight.tests.browser.harness import (
+    axe_check,
+    format_violations,
+    screenshot,
+    sign_in,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,20 +25,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def _accessible(page) -> None:
     violations = axe_check(page)
     assert violations == [], format_violations(violations)
-
-
-def _sign_in(page, base: str, user) -> None:
-    page.goto(base + "/accounts/sign-in/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_url("**/accounts/verify/**")
-    device = TOTPDevice.objects.get(user=user, confirmed=True)
-    page.get_by_label("Code from your authenticator app").fill(
-        f"{totp(device.bin_key):06d}"
-    )
-    page.get_by_role("button", name="Verify").click()
-    page.wait_for_url(base + "/")
 
 
 def _sign_out(page) -> None:
@@ -53,7 +41,7 @@ def test_request_approved_by_delegate_reaches_the_next_meeting_and_the_fee_table
     description = "Agreed-upon procedures on royalty reports from licensees"
 
     # Management asks for the service.
-    _sign_in(page, base, personas["cleo"])
+    sign_in(page, base, personas["cleo"].email)
     page.goto(base + "/auditors/requests/new/")
     _accessible(page)
     page.get_by_label("Engagement").select_option(label=str(register.engagement))
@@ -73,7 +61,7 @@ def test_request_approved_by_delegate_reaches_the_next_meeting_and_the_fee_table
     _sign_out(page)
 
     # The chair, a delegate under the policy, approves it.
-    _sign_in(page, base, personas["ada"])
+    sign_in(page, base, personas["ada"].email)
     page.goto(request_url)
     page.get_by_label("Kind").select_option("delegate")
     page.get_by_role("button", name="Approve").click()
@@ -89,7 +77,7 @@ def test_request_approved_by_delegate_reaches_the_next_meeting_and_the_fee_table
     _sign_out(page)
 
     # The secretary records the firm's invoice under the approval; the fee table shows it.
-    _sign_in(page, base, personas["fay"])
+    sign_in(page, base, personas["fay"].email)
     page.goto(f"{base}/auditors/engagements/{register.engagement.pk}/")
     page.get_by_text("Record a fee").click()
     form = page.locator("form[action$='/fees/']")
@@ -132,7 +120,7 @@ def test_every_auditor_page_passes_axe_with_the_demo_register(
     request_row = m.ServiceRequest.objects.filter(status="open").first()
     assert engagement is not None
     assert request_row is not None
-    _sign_in(page, live_server.url, personas["ada"])
+    sign_in(page, live_server.url, personas["ada"].email)
     for path in (
         "/auditors/",
         f"/auditors/engagements/{engagement.pk}/",

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from oversight.accounts.models import User
 from oversight.charters.models import CharterVersion
-from oversight.testing import PASSWORD
-from oversight.tests.browser.harness import axe_check, format_violations, screenshot
+from oversight.tests.browser.harness import (
+    axe_check,
+    format_violations,
+    screenshot,
+    sign_in,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,25 +25,10 @@ def _accessible(page) -> None:
     assert violations == [], format_violations(violations)
 
 
-def _sign_in(page, base: str, email: str) -> None:
-    user = User.objects.get(email=email)
-    page.goto(base + "/accounts/sign-in/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_url("**/accounts/verify/**")
-    device = TOTPDevice.objects.get(user=user, confirmed=True)
-    page.get_by_label("Code from your authenticator app").fill(
-        f"{totp(device.bin_key):06d}"
-    )
-    page.get_by_role("button", name="Verify").click()
-    page.wait_for_url(base + "/")
-
-
 def test_the_charter_pages_on_the_demo_year(live_server, page) -> None:
     call_command("demo", "--quiet")
     version = CharterVersion.objects.get(company__slug="one-stop-systems")
-    _sign_in(page, live_server.url, "ada@oss.example")
+    sign_in(page, live_server.url, "ada@oss.example")
     assert page.get_by_role("heading", name="The charter, today").is_visible()
     _accessible(page)
     for path in (
@@ -69,7 +55,7 @@ def test_a_charter_file_with_a_mistake_is_refused_with_its_line(
     live_server, page
 ) -> None:
     call_command("demo", "--quiet")
-    _sign_in(page, live_server.url, "fay@oss.example")
+    sign_in(page, live_server.url, "fay@oss.example")
     page.goto(live_server.url + "/charters/import/")
     before = CharterVersion.objects.count()
     bad = 'format_version = 1\n[company]\nname = "Example"\n[[obligations]]\nid = "X-1"\ncadence = { type = "fortnightly" }\n'
