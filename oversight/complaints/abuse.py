@@ -12,6 +12,12 @@ Pure Python, no Django; the clock is injected so every behaviour can be tested.
 - No global cap: load only raises the price of a request, it never refuses one.
   Refusals (HTTP 429) are per client and only for receipt guessing; submissions
   over a client's rate are accepted and flagged for triage, never dropped.
+- Past its free failures, a guesser's answers are held back for a moment (a
+  tarpit), refusals too, in a few slots per process: a client that guesses on, or
+  ignores ``Retry-After``, spends its time waiting, not the server's processors.
+  When the slots are taken the answer is sent at once, so held answers can never
+  occupy every thread, and a reporter who mistypes a receipt once or twice never
+  waits.
 - Submission nonces: the form carries a sealed token holding the receipt the
   server drew for this submission, so resubmitting the same form is the same
   report (idempotent) and the reporter who retries gets the same receipt.
@@ -72,6 +78,8 @@ class Policy:
     login_challenge_ttl: float = 300.0  # the receipt sign-in page: 5 minutes
     max_used: int = 200_000  # used challenges remembered (each about 100 bytes)
     max_clients: int = 20_000  # about 7 MB of windows at the cap
+    tarpit_seconds: float = 1.0  # a refusal is answered after this long (0: at once)
+    tarpit_slots: int = 8  # answers held at once per process; keep below its threads
 
 
 class ChallengeError(Exception):
@@ -135,13 +143,20 @@ class Guard:
     """
 
     def __init__(
-        self, secret: bytes, *, policy: Policy | None = None, clock: Clock = time.time
+        self,
+        secret: bytes,
+        *,
+        policy: Policy | None = None,
+        clock: Clock = time.time,
+        sleep: Callable[[float], None] | None = None,
     ) -> None:
         if len(secret) < 32:
             raise ValueError("the guard secret needs at least 32 bytes")
         self._mac_key = hashlib.blake2b(secret, person=b"ovs-pow-mac").digest()[:32]
         self.policy = policy or Policy()
         self._clock = clock
+        self._sleep = sleep or time.sleep
+        self._tarpit = threading.BoundedSemaphore(max(1, self.policy.tarpit_slots))
         self._lock = threading.Lock()
         # used challenges outlive the hourly rotation: a token stays valid across it
         self._used: dict[bytes, float] = {}
@@ -256,6 +271,30 @@ class Guard:
                 return Decision(True)
             retry = math.ceil(times[0] + self.policy.window - now)
             return Decision(False, retry_after=max(1, retry))
+
+    def penalty(self, client: str, decision: Decision | None = None) -> float:
+        """Seconds this client's answer is held back: none while it is allowed and
+        within its free failures; ``tarpit_seconds`` past them, and for a refusal
+        (never past its ``Retry-After``)."""
+        seconds = self.policy.tarpit_seconds
+        if decision is not None and not decision.allowed:
+            return min(seconds, float(decision.retry_after))
+        if self.count(client, Event.RECEIPT_FAILURE) > self.policy.free_failures:
+            return seconds
+        return 0.0
+
+    def hold(self, seconds: float) -> bool:
+        """Hold the answer ``seconds`` if one of the process's slots is free; ``True``
+        if it was held. Called by the request's thread once the answer is decided."""
+        if seconds <= 0 or self.policy.tarpit_slots <= 0:
+            return False
+        if not self._tarpit.acquire(blocking=False):
+            return False
+        try:
+            self._sleep(seconds)
+        finally:
+            self._tarpit.release()
+        return True
 
     def is_suspect_submission(self, client: str) -> bool:
         """True past ``submissions`` a window: accept, but flag for triage."""

@@ -73,6 +73,7 @@ def _master() -> bytes:
     )
 
 
+@cache
 def _subkey(subkey_id: int) -> bytes:
     return crypto.kdf_derive(_master(), subkey_id, _CONTEXT)
 
@@ -99,7 +100,11 @@ def holder_tag(user_id: int) -> str:
 @cache
 def guard() -> abuse.Guard:
     """This process's abuse guard (state in memory only), rotated on a timer too."""
-    made = abuse.Guard(_subkey(_GUARD))
+    policy = abuse.Policy(
+        tarpit_seconds=float(getattr(settings, "COMPLAINTS_TARPIT_SECONDS", 1)),
+        tarpit_slots=int(getattr(settings, "COMPLAINTS_TARPIT_SLOTS", 8)),
+    )
+    made = abuse.Guard(_subkey(_GUARD), policy=policy)
     abuse.start_rotation_timer(made)
     return made
 

@@ -241,6 +241,7 @@ def follow_up(request: HttpRequest, slug: str) -> HttpResponse:
     # A refused client is answered before any other work, so guessing stays cheap.
     decision = guard.may_try_receipt(client)
     if not decision.allowed:
+        guard.hold(guard.penalty(client, decision))
         response = render(
             request,
             "complaints/too_many.html",
@@ -275,6 +276,7 @@ def follow_up(request: HttpRequest, slug: str) -> HttpResponse:
                     set_session_cookie(response, token)
                     return response
                 guard.record(client, abuse.Event.RECEIPT_FAILURE)
+                guard.hold(guard.penalty(client))
                 form.add_error(
                     "receipt",
                     _("No report matches this receipt. Check it and try again."),

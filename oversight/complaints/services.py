@@ -9,6 +9,7 @@ instant says when a reporter acted.
 from __future__ import annotations
 
 import base64
+import fcntl
 import hmac
 import io
 import itertools
@@ -18,6 +19,8 @@ import os
 import secrets
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -29,7 +32,7 @@ import nacl.public
 import nacl.utils
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.views.decorators.debug import sensitive_variables
 
@@ -259,33 +262,49 @@ def _custodian_ids(tag: str) -> list[int]:
     return [int(x) for x in tag.removeprefix(RECOVERY_PREFIX).split("-") if x]
 
 
-def _wrap_recovery(
-    case: Case, keys: crypto.CaseKeys, channel: Channel, excluded: set[int]
-) -> None:
+def _recovery_wraps(
+    case: Case,
+    keys: crypto.CaseKeys,
+    channel: Channel,
+    excluded: set[int],
+    shred: crypto.ReportKey,
+) -> list[WrappedKey]:
     """One nested wrap per set of ``threshold`` custodians, none for a named one.
 
     A custodian named in the report or excluded from the case is left out of every
     set, so the case stays recoverable only by custodians it does not concern (and
     not at all if fewer than ``threshold`` remain).
     """
-    case.wraps.filter(holder_tag__startswith=RECOVERY_PREFIX).delete()
     eligible = [
         c
         for c in channel.custodians.filter(retired_on=None)
         if (c.person_id is None or c.person_id not in excluded)
         and trusted_public_key(c) is not None
     ]
-    for group in itertools.combinations(eligible, channel.recovery_threshold):
-        WrappedKey.objects.create(
+    return [
+        WrappedKey(
             case=case,
             holder_tag=_recovery_tag(group),
-            wrapped=_outer(
+            wrapped=_seal_outer(
+                shred,
                 case.id,
                 crypto.wrap_for_custodians(
                     keys, [bytes(c.public_key) for c in group], report_id=case.id
                 ),
             ),
         )
+        for group in itertools.combinations(eligible, channel.recovery_threshold)
+    ]
+
+
+def _wrap_recovery(
+    case: Case, keys: crypto.CaseKeys, channel: Channel, excluded: set[int]
+) -> None:
+    """Replace the case's recovery wraps with the channel's current custodians'."""
+    case.wraps.filter(holder_tag__startswith=RECOVERY_PREFIX).delete()
+    WrappedKey.objects.bulk_create(
+        _recovery_wraps(case, keys, channel, excluded, _shred_key(case.id))
+    )
     case.recovery_version = channel.recovery_version
     Case.objects.filter(pk=case.pk).update(recovery_version=channel.recovery_version)
 
@@ -450,6 +469,15 @@ def _add_file(
     case: Case, key: crypto.ReportKey, upload: Upload, *, by_reporter: bool, on: date
 ) -> Attachment:
     """Store a file padded to its size bucket; the true size is only in sealed ``meta``."""
+    attachment = _new_attachment(case, key, upload, by_reporter=by_reporter, on=on)
+    attachment.save(force_insert=True)
+    return attachment
+
+
+def _new_attachment(
+    case: Case, key: crypto.ReportKey, upload: Upload, *, by_reporter: bool, on: date
+) -> Attachment:
+    """An attachment row, sealed and not yet saved."""
     attachment_id = _random_id("F")
     out = io.BytesIO()
     padding = crypto.file_bucket(len(upload.body)) - len(upload.body)
@@ -466,7 +494,7 @@ def _add_file(
         "size": len(upload.body),
         "sha256": nacl.hash.sha256(upload.body).decode(),
     }
-    return Attachment.objects.create(
+    return Attachment(
         id=attachment_id,
         case=case,
         meta=_seal_json(key, case.id, f"file-meta/{attachment_id}", meta),
@@ -483,13 +511,14 @@ def _shred_path(case_id: str) -> Path:
     return conf.shred_key_dir() / f"{case_id}.key"
 
 
-def _new_shred_key(case_id: str) -> None:
+def _new_shred_key(case_id: str) -> crypto.ReportKey:
     """A fresh random key file for the case, written and synced before any wrap uses it."""
     directory = conf.shred_key_dir()
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    raw = nacl.utils.random(crypto.KEY_BYTES)
     fd = os.open(_shred_path(case_id), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        os.write(fd, nacl.utils.random(crypto.KEY_BYTES))
+        os.write(fd, raw)
         os.fsync(fd)
     finally:
         os.close(fd)
@@ -498,6 +527,7 @@ def _new_shred_key(case_id: str) -> None:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+    return crypto.ReportKey(raw)
 
 
 def _shred_key(case_id: str) -> crypto.ReportKey:
@@ -511,8 +541,12 @@ def _shred_key(case_id: str) -> crypto.ReportKey:
 
 
 def _outer(case_id: str, wrap: bytes) -> bytes:
+    return _seal_outer(_shred_key(case_id), case_id, wrap)
+
+
+def _seal_outer(shred: crypto.ReportKey, case_id: str, wrap: bytes) -> bytes:
     return crypto.seal(
-        _shred_key(case_id), wrap, report_id=case_id, purpose="shred-layer", pad_block=1
+        shred, wrap, report_id=case_id, purpose="shred-layer", pad_block=1
     )
 
 
@@ -555,11 +589,24 @@ def sweep_shred_keys(*, older_than: float = 86400.0) -> int:
 
 
 def _wrap_to(case: Case, keys: crypto.CaseKeys, tag: str, public_key: bytes) -> None:
-    WrappedKey.objects.create(
+    _holder_wrap(case, keys, tag, public_key, _shred_key(case.id)).save(
+        force_insert=True
+    )
+
+
+def _holder_wrap(
+    case: Case,
+    keys: crypto.CaseKeys,
+    tag: str,
+    public_key: bytes,
+    shred: crypto.ReportKey,
+) -> WrappedKey:
+    """Both case keys sealed to one holder's public key (not yet saved)."""
+    return WrappedKey(
         case=case,
         holder_tag=tag,
-        wrapped=_outer(
-            case.id, crypto.wrap_case_keys(keys, public_key, report_id=case.id)
+        wrapped=_seal_outer(
+            shred, case.id, crypto.wrap_case_keys(keys, public_key, report_id=case.id)
         ),
     )
 
@@ -581,9 +628,27 @@ def excluded_ids(case: Case, keys: crypto.CaseKeys) -> set[int]:
 
 
 _WRITERS = threading.Lock()
-"""One submission transaction at a time per process: a worker's threads queue on this
-lock, which wakes the next one at once, rather than in SQLite's busy handler, which
-sleeps in steps of up to 100 ms."""
+
+
+@contextmanager
+def _one_writer() -> Iterator[None]:
+    """One submission transaction at a time on an SQLite database.
+
+    The threads of a process queue on a lock and the processes on an ``flock`` beside
+    the database file; both wake the next writer at once, where SQLite's own busy
+    handler would sleep in steps of up to 100 ms. PostgreSQL needs neither.
+    """
+    database = connection.settings_dict["NAME"]
+    if connection.vendor != "sqlite" or connection.is_in_memory_db():
+        yield
+        return
+    with _WRITERS:
+        fd = os.open(f"{database}.submit-lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing the descriptor releases the lock
 
 
 @sensitive_variables("receipt", "keys", "data")
@@ -602,6 +667,9 @@ def submit_report(
     ``on``, minus anyone the reporter named; if that leaves no one, the channel's
     fallback. The recovery custodians get nested wraps (M of them together can open
     it), except any custodian the report names.
+
+    Everything is read, encrypted and wrapped first; the transaction only inserts the
+    rows, so the write lock is held for a few inserts, not for the cryptography.
     """
     keys = crypto.receipt_keys(receipt)
     verifier = crypto.receipt_verifier(keys, conf.verifier_pepper()).hex()
@@ -613,24 +681,41 @@ def submit_report(
     if data.category not in Category.values:
         raise ValidationError("Choose a category.")
     _check_files(data.files)
+    new = _prepare_case(company, keys, verifier, data, on, suspect)
     try:
-        with _WRITERS, transaction.atomic():
-            return _create_case(company, keys, verifier, data, on, suspect), True
+        with _one_writer(), transaction.atomic():
+            new.case.save(force_insert=True)
+            WrappedKey.objects.bulk_create(new.wraps)
+            Attachment.objects.bulk_create(new.files)
     except IntegrityError:
+        _destroy_shred_key(new.case.id)
         existing = Case.objects.filter(receipt_verifier=verifier).first()
         if existing is None:
             raise
         return existing, False
+    except BaseException:
+        _destroy_shred_key(new.case.id)
+        raise
+    return new.case, True
 
 
-def _create_case(
+@dataclass(frozen=True)
+class _NewCase:
+    """A case ready to insert: its row, its wraps and its files, all sealed."""
+
+    case: Case
+    wraps: list[WrappedKey]
+    files: list[Attachment]
+
+
+def _prepare_case(
     company: Company,
     receipt: crypto.ReceiptKeys,
     verifier: str,
     data: ReportInput,
     on: date,
     suspect: bool,
-) -> Case:
+) -> _NewCase:
     channel = Channel.objects.get(company=company)
     if not channel.is_open_on(on):
         raise ValidationError("This company's complaint channel is not open.")
@@ -654,6 +739,7 @@ def _create_case(
         reporter_public_key=reporter_public,
         audit_public_key=audit.public_key,
         suspect=suspect,
+        recovery_version=channel.recovery_version,
     )
     content = {
         "text": data.text,
@@ -669,23 +755,34 @@ def _create_case(
     )
     case.content = _seal_json(keys.case, case.id, "content", content)
     case.internal = _seal_json(keys.internal, case.id, "internal", internal)
-    _new_shred_key(case.id)
-    case.reporter_wrap = _outer(
-        case.id, crypto.wrap_for_reporter(keys.case, reporter_public, report_id=case.id)
-    )
-    case.save(force_insert=True)
-    keys_by_user = {
-        k.user_id: public
-        for k in RecipientKey.objects.filter(user__in=recipients)
-        if (public := trusted_public_key(k)) is not None
-    }
-    for user in recipients:
-        if user.pk in keys_by_user:
-            _wrap_to(case, keys, conf.holder_tag(user.pk), keys_by_user[user.pk])
-    _wrap_recovery(case, keys, channel, excluded)
-    for upload in data.files:
-        _add_file(case, keys.case, upload, by_reporter=True, on=on)
-    return case
+    shred = _new_shred_key(case.id)
+    try:
+        case.reporter_wrap = _seal_outer(
+            shred,
+            case.id,
+            crypto.wrap_for_reporter(keys.case, reporter_public, report_id=case.id),
+        )
+        keys_by_user = {
+            k.user_id: public
+            for k in RecipientKey.objects.filter(user__in=recipients)
+            if (public := trusted_public_key(k)) is not None
+        }
+        wraps = [
+            _holder_wrap(
+                case, keys, conf.holder_tag(user.pk), keys_by_user[user.pk], shred
+            )
+            for user in recipients
+            if user.pk in keys_by_user
+        ]
+        wraps += _recovery_wraps(case, keys, channel, excluded, shred)
+        files = [
+            _new_attachment(case, keys.case, upload, by_reporter=True, on=on)
+            for upload in data.files
+        ]
+    except BaseException:
+        _destroy_shred_key(case.id)
+        raise
+    return _NewCase(case=case, wraps=wraps, files=files)
 
 
 def reporter_keys(receipt: str | crypto.ReceiptKeys) -> crypto.ReceiptKeys:

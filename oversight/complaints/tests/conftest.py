@@ -23,6 +23,7 @@ def _fast_keys(settings, tmp_path):
     settings.COMPLAINTS_SHRED_KEY_DIR = str(tmp_path / "shred-keys")
     settings.COMPLAINTS_KEY_PARAMS = FAST
     settings.TESTING = True  # libsodium's minimum Argon2id cost is accepted
+    settings.COMPLAINTS_TARPIT_SECONDS = 0  # test_reporter checks the held refusal
     services.UNLOCK_THROTTLE.failures.clear()
     from oversight.complaints import conf
 

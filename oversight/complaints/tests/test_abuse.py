@@ -123,6 +123,61 @@ def test_receipt_guessing_is_refused_per_client_only(guard, clock):
     assert guard.may_try_receipt(attacker).allowed
 
 
+def test_a_guesser_is_held_back_past_its_free_failures_only(clock):
+    guard = Guard(SECRET, clock=clock, policy=Policy(tarpit_seconds=1.0))
+    reporter, attacker = guard.client("reporter"), guard.client("attacker")
+    for _ in range(guard.policy.free_failures):
+        guard.record(reporter, Event.RECEIPT_FAILURE)
+        guard.record(attacker, Event.RECEIPT_FAILURE)
+    assert guard.penalty(reporter) == 0.0  # a few typing mistakes cost nothing
+    guard.record(attacker, Event.RECEIPT_FAILURE)
+    assert guard.penalty(attacker) == 1.0
+    assert guard.penalty(attacker, abuse.Decision(False, retry_after=600)) == 1.0
+    assert guard.penalty(attacker, abuse.Decision(False, retry_after=0)) == 0.0
+    clock.advance(guard.policy.window)
+    assert guard.penalty(attacker) == 0.0  # failures age out with the window
+
+
+def test_a_refusal_waits_no_longer_than_its_retry_after(clock):
+    guard = Guard(SECRET, clock=clock, policy=Policy(tarpit_seconds=5.0))
+    client = guard.client("attacker")
+    assert guard.penalty(client, abuse.Decision(False, retry_after=2)) == 2.0
+
+
+def test_an_answer_is_held_in_a_free_slot_only(clock):
+    """Held answers can never occupy every thread: past the slots, no one waits."""
+    nested: list[bool] = []
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        if len(slept) == 1:  # a second answer is due while the first is held
+            nested.append(guard.hold(1.0))
+
+    guard = Guard(
+        SECRET,
+        clock=clock,
+        policy=Policy(tarpit_seconds=1.0, tarpit_slots=1),
+        sleep=sleep,
+    )
+    assert guard.hold(1.0)
+    assert nested == [False]
+    assert slept == [1.0]
+    assert guard.hold(1.0)  # the slot is free again
+    assert slept == [1.0, 1.0]
+    assert not guard.hold(0.0)
+    assert slept == [1.0, 1.0]
+
+
+def test_no_slots_hold_nothing(clock):
+    slept: list[float] = []
+    guard = Guard(
+        SECRET, clock=clock, policy=Policy(tarpit_slots=0), sleep=slept.append
+    )
+    assert not guard.hold(1.0)
+    assert slept == []
+
+
 def test_there_is_no_global_cap_under_any_load(guard):
     for _ in range(50_000):
         guard.note_request()

@@ -186,6 +186,38 @@ def test_receipt_guessing_is_throttled_per_client(channel, settings):
     assert other.get(reverse("report:follow-up", args=[SLUG])).status_code == 200
 
 
+def test_a_guesser_waits_for_its_answers_past_its_free_failures(
+    channel, settings, monkeypatch
+):
+    from oversight.complaints import conf
+
+    settings.COMPLAINTS_TARPIT_SECONDS = 1
+    slept: list[float] = []
+    monkeypatch.setattr(abuse.time, "sleep", slept.append)
+    client, url = reporter(), reverse("report:follow-up", args=[SLUG])
+    guard = conf.guard()
+    for n in range(guard.policy.free_failures + 1):
+        page = client.get(url)
+        assert page.status_code == 200
+        wrong = client.post(
+            url,
+            {
+                "receipt": "AAAAA-AAAAA-AAAAA-AAAAA",
+                "challenge": hidden(page.content.decode(), "challenge"),
+            },
+        )
+        assert b"No report matches" in wrong.content
+        assert slept == ([1.0] if n == guard.policy.free_failures else [])
+    key = guard.client(IP)
+    for _ in range(guard.policy.receipt_attempts):
+        guard.record(key, abuse.Event.RECEIPT_FAILURE)
+    assert client.get(url).status_code == 429
+    assert slept == [1.0, 1.0]
+    other = Client(REMOTE_ADDR="198.51.100.1")
+    assert other.get(url).status_code == 200
+    assert slept == [1.0, 1.0]  # another client never waits for this one
+
+
 @pytest.mark.parametrize(
     "headers",
     [

@@ -1,0 +1,84 @@
+"""The submission's write: a short transaction, one writer at a time, nothing half-written."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+
+import pytest
+from django.db import connection
+
+from oversight.complaints import conf, crypto, services
+from oversight.complaints.models import Attachment, Case, WrappedKey
+from oversight.complaints.tests.conftest import TODAY
+
+
+def _input(**extra):
+    return services.ReportInput(
+        category="accounting", text="Invoices were re-dated.", **extra
+    )
+
+
+def test_sqlite_submissions_queue_on_a_lock_beside_the_database(tmp_path, monkeypatch):
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL needs no writer lock")
+    database = tmp_path / "oversight.sqlite3"
+    monkeypatch.setitem(connection.settings_dict, "NAME", str(database))
+    monkeypatch.setattr(connection, "is_in_memory_db", lambda: False)
+    lock = f"{database}.submit-lock"
+    with services._one_writer():
+        other = os.open(lock, os.O_RDWR)  # as another process would
+        try:
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        finally:
+            os.close(other)
+    other = os.open(lock, os.O_RDWR)
+    try:
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released on the way out
+    finally:
+        os.close(other)
+
+
+def test_an_in_memory_or_postgresql_database_takes_no_file_lock(tmp_path, monkeypatch):
+    monkeypatch.setitem(
+        connection.settings_dict, "NAME", str(tmp_path / "oversight.sqlite3")
+    )
+    monkeypatch.setattr(connection, "is_in_memory_db", lambda: True)
+    monkeypatch.setattr(connection, "vendor", "postgresql")
+    with services._one_writer():
+        pass
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_submission_that_fails_to_write_leaves_nothing(
+    company, channel, keys, personas, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(WrappedKey.objects, "bulk_create", broken)
+    receipt = crypto.normalise_receipt(crypto.new_receipt())
+    with pytest.raises(RuntimeError):
+        services.submit_report(company, receipt=receipt, data=_input(), on=TODAY)
+    assert not Case.objects.exists()
+    assert not Attachment.objects.exists()
+    assert not list(conf.shred_key_dir().glob("*.key"))  # no orphan shred key
+    monkeypatch.undo()
+    case, created = services.submit_report(
+        company, receipt=receipt, data=_input(), on=TODAY
+    )
+    assert created  # the reporter who retries loses nothing
+    assert case.wraps.filter(holder_tag=conf.holder_tag(personas["ada"].pk)).exists()
+
+
+def test_a_submission_inserts_in_a_few_queries(
+    company, channel, keys, django_assert_max_num_queries
+):
+    receipt = crypto.normalise_receipt(crypto.new_receipt())
+    upload = services.Upload("ledger.csv", "text/csv", b"a,b\n1,2\n")
+    with django_assert_max_num_queries(11):
+        case, _ = services.submit_report(
+            company, receipt=receipt, data=_input(files=(upload,)), on=TODAY
+        )
+    assert case.attachments.count() == 1
