@@ -282,6 +282,20 @@ def test_the_page_is_translated(channel):
     assert b"Who receives it" in en.content
 
 
+def test_the_page_tells_the_truth_about_its_one_cookie(channel):
+    """The form sets the reporter's one cookie (its token is bound to it): the page
+    says so, in both languages, instead of promising none."""
+    client = reporter()
+    en = client.get(reverse("report:intake", args=[SLUG]))
+    assert "report_session" in en.cookies
+    assert (
+        b"It sets one cookie, a random number that says nothing about you" in en.content
+    )
+    assert b"sets no cookie" not in en.content
+    fr = client.get(reverse("report:intake", args=[SLUG]) + "?lang=fr")
+    assert "Il dépose un seul cookie".encode() in fr.content
+
+
 def test_the_page_says_who_receives_a_report_by_role(channel):
     html = _get(reporter(), "intake")
     assert "chair and the independent members" in html
