@@ -128,9 +128,32 @@ def _doubling_bits(count: int, free: int, per_doubling: int) -> int:
     return per_doubling * (math.floor(math.log2(count / free)) + 1)
 
 
-_TOKEN = struct.Struct(">BdBB16s")  # version, issued at, bits, endpoint, random
+_TOKEN = struct.Struct(">BdBB16s2s")  # version, issued at, bits, endpoint, random, tag
+_TOKEN_VERSION = 3
 ENDPOINTS = {"intake": 1, "follow-up": 2}
 _MAC_BYTES = 16
+_BINDING_BYTES = 2
+_BINDING_PERIOD = 3600.0
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    """A client as the guard knows it, for one request.
+
+    ``key`` is the HMAC of its address under this process's hourly random key: what
+    its windows are kept under. ``tags`` bind a challenge to it across processes: a
+    16-bit keyed hash of its address for this wall-clock hour and the previous one.
+    Sixteen bits refuse a challenge carried to another client 65,535 times in 65,536
+    and are shared by one address in 65,536, so a tag in a page names no address.
+    """
+
+    key: str
+    tags: tuple[tuple[int, bytes], ...]  # (hour, tag): this hour's first
+
+    def bound(self, tag: bytes) -> bool:
+        """Whether a challenge with ``tag`` was issued to this client (this hour or
+        the last; a challenge lives 15 minutes at most)."""
+        return any(hmac.compare_digest(tag, mine) for _hour, mine in self.tags)
 
 
 class Guard:
@@ -153,6 +176,9 @@ class Guard:
         if len(secret) < 32:
             raise ValueError("the guard secret needs at least 32 bytes")
         self._mac_key = hashlib.blake2b(secret, person=b"ovs-pow-mac").digest()[:32]
+        self._binding_key = hashlib.blake2b(secret, person=b"ovs-pow-bind").digest()[
+            :32
+        ]
         self.policy = policy or Policy()
         self._clock = clock
         self._sleep = sleep or time.sleep
@@ -182,26 +208,39 @@ class Guard:
 
     # --- clients ---------------------------------------------------------------------
 
-    def client(self, address: str) -> str:
-        """The opaque key for an address: HMAC under this hour's random key.
+    def client(self, address: str) -> Client:
+        """The client behind an address: its opaque key (HMAC under this hour's random
+        key) and its challenge-binding tags (see :class:`Client`).
 
         An IPv6 address counts by its /64 (one subscriber's whole prefix), so rotating
         through a prefix does not buy fresh budgets; an IPv4-mapped one as IPv4.
         """
-        address = client_network(address)
+        network = client_network(address).encode()
         with self._lock:
-            self._tick()
-            return hmac.new(self._client_key, address.encode(), "sha256").hexdigest()[
-                :32
-            ]
+            now = self._tick()
+            key = hmac.new(self._client_key, network, "sha256").hexdigest()[:32]
+        period = int(now // _BINDING_PERIOD)
+        return Client(
+            key=key,
+            tags=tuple(
+                (p, self._binding_tag(network, p)) for p in (period, period - 1)
+            ),
+        )
+
+    def _binding_tag(self, network: bytes, period: int) -> bytes:
+        return hashlib.blake2b(
+            struct.pack(">q", period) + network,
+            key=self._binding_key,
+            digest_size=_BINDING_BYTES,
+        ).digest()
 
     def tracked_clients(self) -> int:
         with self._lock:
             self._tick()
             return len({client for client, _event in self._events})
 
-    def _window(self, client: str, event: Event, now: float) -> deque[float]:
-        key = (client, event)
+    def _window(self, client: Client, event: Event, now: float) -> deque[float]:
+        key = (client.key, event)
         times = self._events.get(key)
         if times is None:
             times = deque()
@@ -214,21 +253,21 @@ class Guard:
             times.popleft()
         return times
 
-    def record(self, client: str, event: Event) -> None:
+    def record(self, client: Client, event: Event) -> None:
         with self._lock:
             now = self._tick()
             self._window(client, event, now).append(now)
 
-    def _peek(self, client: str, event: Event, now: float) -> deque[float]:
+    def _peek(self, client: Client, event: Event, now: float) -> deque[float]:
         """A client's window for reading: never creates an entry (a GET costs no memory)."""
-        times = self._events.get((client, event))
+        times = self._events.get((client.key, event))
         if times is None:
             return deque()
         while times and times[0] <= now - self.policy.window:
             times.popleft()
         return times
 
-    def count(self, client: str, event: Event) -> int:
+    def count(self, client: Client, event: Event) -> int:
         with self._lock:
             now = self._tick()
             return len(self._peek(client, event, now))
@@ -254,7 +293,7 @@ class Guard:
 
     # --- decisions -------------------------------------------------------------------
 
-    def difficulty(self, client: str) -> int:
+    def difficulty(self, client: Client) -> int:
         """Bits of work asked of this client now: base + load + its own failures."""
         p = self.policy
         load_bits = _doubling_bits(self.load(), p.nominal_load, p.bits_per_doubling)
@@ -262,7 +301,7 @@ class Guard:
         failure_bits = _doubling_bits(failures, p.free_failures, p.bits_per_doubling)
         return min(p.max_bits, p.base_bits + load_bits + failure_bits)
 
-    def may_try_receipt(self, client: str) -> Decision:
+    def may_try_receipt(self, client: Client) -> Decision:
         """Refuse only this client, only past ``receipt_attempts`` failures a window."""
         with self._lock:
             now = self._tick()
@@ -272,7 +311,7 @@ class Guard:
             retry = math.ceil(times[0] + self.policy.window - now)
             return Decision(False, retry_after=max(1, retry))
 
-    def penalty(self, client: str, decision: Decision | None = None) -> float:
+    def penalty(self, client: Client, decision: Decision | None = None) -> float:
         """Seconds this client's answer is held back: none while it is allowed and
         within its free failures; ``tarpit_seconds`` past them, and for a refusal
         (never past its ``Retry-After``)."""
@@ -296,7 +335,7 @@ class Guard:
             self._tarpit.release()
         return True
 
-    def is_suspect_submission(self, client: str) -> bool:
+    def is_suspect_submission(self, client: Client) -> bool:
         """True past ``submissions`` a window: accept, but flag for triage."""
         return self.count(client, Event.SUBMISSION) > self.policy.submissions
 
@@ -307,20 +346,22 @@ class Guard:
             return 0.0
         return min(self.policy.max_wait, 2.0**bits / self.policy.hashes_per_second)
 
-    def issue(self, client: str, endpoint: str = "intake") -> Challenge:
+    def issue(self, client: Client, endpoint: str = "intake") -> Challenge:
         """A fresh challenge at this client's current difficulty, for one endpoint.
 
-        The endpoint is inside the MAC'd token, so a challenge collected for one
-        page does not count on another. (Not the client: client keys come from a
-        per-process random key, and any worker must accept any worker's challenge.)
+        The endpoint and the client's binding tag for the hour are inside the MAC'd
+        token, so a challenge collected for one page, or by another client, does not
+        count. (The tag, not the key: client keys come from a per-process random key,
+        and any worker must accept any worker's challenge.)
         """
         bits = self.difficulty(client)
         body = _TOKEN.pack(
-            2,
+            _TOKEN_VERSION,
             self._tick_locked(),
             bits,
             ENDPOINTS[endpoint],
             secrets.token_bytes(16),
+            client.tags[0][1],
         )
         mac = hmac.new(self._mac_key, body, "sha256").digest()[:_MAC_BYTES]
         token = base64.urlsafe_b64encode(body + mac).decode().rstrip("=")
@@ -332,7 +373,7 @@ class Guard:
 
     def redeem(
         self,
-        client: str,
+        client: Client,
         token: str,
         solution: str | None,
         endpoint: str = "intake",
@@ -357,9 +398,13 @@ class Guard:
         expected = hmac.new(self._mac_key, body, "sha256").digest()[:_MAC_BYTES]
         if not hmac.compare_digest(mac, expected):
             raise ChallengeError("malformed")
-        _version, issued, bits, where, _nonce = _TOKEN.unpack(body)
+        version, issued, bits, where, _nonce, tag = _TOKEN.unpack(body)
+        if version != _TOKEN_VERSION:
+            raise ChallengeError("malformed")
         if where != ENDPOINTS[endpoint]:
             raise ChallengeError("stale")
+        if not client.bound(tag):
+            raise ChallengeError("elsewhere")
         ttl = (
             self.policy.login_challenge_ttl
             if endpoint == "follow-up"

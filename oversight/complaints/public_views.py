@@ -186,6 +186,11 @@ def _challenge_message(reason: str) -> str:
         return _("The channel is busy. Wait a few seconds, then send the form again.")
     if reason == "expired":
         return _("The page was open too long. Send the form again.")
+    if reason == "elsewhere":
+        return _(
+            "Your connection changed since this page was opened. Nothing was lost: "
+            "send the form again."
+        )
     return _("Please send the form again.")
 
 

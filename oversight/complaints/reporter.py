@@ -22,7 +22,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 
-from oversight.complaints import conf
+from oversight.complaints import abuse, conf
 
 COOKIE = "report_session"
 COOKIE_PATH = "/report/"
@@ -123,7 +123,7 @@ def reporter_route(
     return wrapper
 
 
-def client_key(request: HttpRequest) -> str:
+def client_key(request: HttpRequest) -> abuse.Client:
     """The only thing derived from the client's address: an hourly-keyed HMAC, in memory.
 
     Behind a trusted proxy that sets the client's address in a header, name that

@@ -32,7 +32,8 @@ import nacl.public
 import nacl.utils
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 from django.db.models import F
 from django.views.decorators.debug import sensitive_variables
 
@@ -638,12 +639,13 @@ def _one_writer() -> Iterator[None]:
     the database file; both wake the next writer at once, where SQLite's own busy
     handler would sleep in steps of up to 100 ms. PostgreSQL needs neither.
     """
-    database = connection.settings_dict["NAME"]
-    if connection.vendor != "sqlite" or connection.is_in_memory_db():
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    if not isinstance(wrapper, SQLiteWrapper) or wrapper.is_in_memory_db():
         yield
         return
     with _WRITERS:
-        fd = os.open(f"{database}.submit-lock", os.O_RDWR | os.O_CREAT, 0o600)
+        lock = f"{wrapper.settings_dict['NAME']}.submit-lock"
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield

@@ -36,15 +36,15 @@ def guard(clock):
 
 
 def test_client_keys_hide_the_address_and_change_every_hour(guard, clock):
-    key = guard.client("198.51.100.7")
+    key = guard.client("198.51.100.7").key
     assert "198.51.100.7" not in key
     assert len(key) == 32
-    assert guard.client("198.51.100.7") == key
-    assert guard.client("198.51.100.8") != key
+    assert guard.client("198.51.100.7").key == key
+    assert guard.client("198.51.100.8").key != key
     clock.advance(3599)
-    assert guard.client("198.51.100.7") == key
+    assert guard.client("198.51.100.7").key == key
     clock.advance(1)
-    assert guard.client("198.51.100.7") != key
+    assert guard.client("198.51.100.7").key != key
 
 
 def test_everything_keyed_by_a_client_is_forgotten_within_the_hour(guard, clock):
@@ -59,7 +59,12 @@ def test_everything_keyed_by_a_client_is_forgotten_within_the_hour(guard, clock)
 
 
 def test_two_processes_key_the_same_address_differently():
-    assert Guard(SECRET).client("198.51.100.7") != Guard(SECRET).client("198.51.100.7")
+    one, two = (
+        Guard(SECRET).client("198.51.100.7"),
+        Guard(SECRET).client("198.51.100.7"),
+    )
+    assert one.key != two.key
+    assert one.tags == two.tags  # what binds a challenge is shared by every process
 
 
 def test_the_guard_secret_must_be_long_enough():
@@ -308,12 +313,14 @@ def test_waiting_is_limited_per_client(clock):
     guard = _loaded_guard(clock, 18)
     client = guard.client("a")
     tokens = [guard.issue(client).token for _ in range(4)]
+    other = guard.client("b")
+    theirs = guard.issue(other).token
     clock.advance(2)
     for token in tokens[:3]:
         guard.redeem(client, token, None)
     with pytest.raises(ChallengeError, match="too many waits"):
         guard.redeem(client, tokens[3], None)
-    guard.redeem(guard.client("b"), tokens[3], None)  # another client may
+    guard.redeem(other, theirs, None)  # another client may
 
 
 def test_at_rest_a_challenge_needs_no_work(guard):
@@ -327,6 +334,57 @@ def test_a_challenge_works_across_processes(clock):
     one, two = Guard(SECRET, clock=clock), Guard(SECRET, clock=clock)
     challenge = one.issue(one.client("a"))
     two.redeem(two.client("a"), challenge.token, "")
+
+
+def test_a_challenge_counts_only_for_the_client_it_was_issued_to(clock):
+    """Challenges cannot be collected by one client and spent by another (M3)."""
+    one, two = Guard(SECRET, clock=clock), Guard(SECRET, clock=clock)
+    challenge = one.issue(one.client("198.51.100.7"))
+    with pytest.raises(ChallengeError, match="elsewhere"):
+        two.redeem(two.client("198.51.100.8"), challenge.token, "")
+    with pytest.raises(ChallengeError, match="elsewhere"):
+        one.redeem(one.client("198.51.100.8"), challenge.token, "")
+    two.redeem(two.client("198.51.100.7"), challenge.token, "")
+
+
+def test_an_ipv6_client_keeps_its_challenge_within_its_64(clock):
+    guard = Guard(SECRET, clock=clock)
+    challenge = guard.issue(guard.client("2001:db8:1:2::10"))
+    guard.redeem(guard.client("2001:db8:1:2::99"), challenge.token, "")
+
+
+def test_a_challenge_stays_bound_across_the_hour(clock):
+    clock.now = 3600.0 * 1000 + 3590  # ten seconds before a new hour
+    guard = Guard(SECRET, clock=clock)
+    client = guard.client("198.51.100.7")
+    challenge = guard.issue(client)
+    clock.advance(60)
+    later = guard.client("198.51.100.7")
+    assert later.tags != client.tags  # the tags move on every hour
+    guard.redeem(later, challenge.token, "")
+
+
+def test_binding_tags_are_short_and_do_not_show_the_address(guard):
+    client = guard.client("198.51.100.7")
+    assert len(client.tags) == 2
+    for _period, tag in client.tags:
+        assert len(tag) == 2
+        assert b"198.51.100.7" not in tag
+
+
+def test_a_challenge_of_the_previous_format_is_refused(clock):
+    import base64
+    import hashlib
+    import hmac
+    import struct
+
+    guard = Guard(SECRET, clock=clock)
+    body = struct.pack(">BdBB16s", 2, clock(), 0, 1, b"r" * 16) + b"\0\0"
+    key = hashlib.blake2b(SECRET, person=b"ovs-pow-mac").digest()[:32]
+    mac = hmac.new(key, body, "sha256").digest()[:16]
+    token = base64.urlsafe_b64encode(body + mac).decode().rstrip("=")
+    with pytest.raises(ChallengeError, match="malformed"):
+        guard.redeem(guard.client("a"), token, "")
 
 
 def test_used_challenges_are_forgotten_after_they_expire(guard, clock):

@@ -282,6 +282,25 @@ def test_the_page_is_translated(channel):
     assert b"Who receives it" in en.content
 
 
+def test_a_form_sent_from_another_address_asks_again_and_keeps_the_text(channel):
+    """The challenge is bound to the client that fetched the page (M3): carried to
+    another address it is refused, the text stays, and the new page's form goes through."""
+    client = reporter()
+    data = _form(client, text="Quarter-end journal entries were backdated.")
+    moved = Client(REMOTE_ADDR="198.51.100.1", HTTP_USER_AGENT=UA)
+    moved.cookies = client.cookies
+    refused = moved.post(reverse("report:intake", args=[SLUG]), data)
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "Your connection changed since this page was opened" in page
+    assert "Quarter-end journal entries were backdated." in page
+    assert not Case.objects.exists()
+    data["challenge"] = hidden(page, "challenge")
+    sent = moved.post(reverse("report:intake", args=[SLUG]), data)
+    assert sent.status_code == 200
+    assert Case.objects.count() == 1
+
+
 def test_the_page_tells_the_truth_about_its_one_cookie(channel):
     """The form sets the reporter's one cookie (its token is bound to it): the page
     says so, in both languages, instead of promising none."""
