@@ -7,7 +7,8 @@ primitive used as documented; nothing here invents a cipher, a MAC or a KDF.
   under the report key, with associated data naming the report and the purpose, so
   a ciphertext moved to another report or another field fails to open.
 - Attachment bodies: libsodium secretstream (XChaCha20-Poly1305) in fixed-size
-  chunks; truncation, reordering, duplication and extension all fail.
+  chunks, padded inside the stream to the file's size bucket, so a stored length
+  tells only the bucket; truncation, reordering, duplication and extension all fail.
 - The report key is wrapped to each entitled recipient's X25519 public key with a
   sealed box; the plaintext of the box names the report, so a wrapped key is only
   ever accepted for the report it was made for.
@@ -93,8 +94,10 @@ _SS_HEADER = sodium.crypto_secretstream_xchacha20poly1305_HEADERBYTES  # 24
 _SS_ABYTES = sodium.crypto_secretstream_xchacha20poly1305_ABYTES  # 17
 _TAG_MESSAGE = sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE
 _TAG_FINAL = sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL
-_STREAM_MAGIC = b"OVS1"
+_STREAM_MAGIC_V1 = b"OVS1"  # exact size; still read, no longer written
+_STREAM_MAGIC = b"OVS2"  # a size record first, then data padded to the size bucket
 _STREAM_PREFIX = struct.Struct(">4sI")  # magic, chunk size
+_STREAM_SIZE = struct.Struct(">Q")  # the plaintext's true size, in the first record
 DEFAULT_CHUNK_SIZE = 64 * 1024
 PAD_BLOCK = 256
 """Every sealed item is padded to a multiple of this many bytes before encryption."""
@@ -269,64 +272,151 @@ def encrypt_stream(
     *,
     report_id: str,
     purpose: str,
+    size: int,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
 ) -> int:
-    """Encrypt the concatenation of ``chunks`` into ``dst``; return plaintext size.
+    """Encrypt the concatenation of ``chunks`` (exactly ``size`` bytes) into ``dst``.
 
-    Layout: ``"OVS1" | chunk_size (4 bytes) | secretstream header (24)`` then
-    records. Every record but the last carries exactly ``chunk_size`` plaintext
-    bytes with TAG_MESSAGE; the last carries 0..chunk_size-1 bytes with TAG_FINAL,
-    so a reader knows where the stream must end and a missing end is detected.
-    The input is re-chunked here, whatever sizes the caller's chunks have.
+    Layout: ``"OVS2" | chunk_size (4 bytes) | secretstream header (24)`` then
+    records. The first record carries ``size`` as 8 bytes, big-endian, with
+    TAG_MESSAGE. Then come the data and zero padding up to :func:`file_bucket`
+    (``size``) bytes, re-chunked here whatever sizes the caller's chunks have:
+    every record but the last carries exactly ``chunk_size`` bytes with
+    TAG_MESSAGE, the last 0..chunk_size-1 bytes with TAG_FINAL, so a reader knows
+    where the stream must end and a missing end is detected. The length written
+    depends only on ``chunk_size`` and the size bucket, never on the exact size.
+
+    Returns ``size``. Raises :class:`ValueError` as soon as the chunks run past
+    ``size``, or at the end if they fall short of it; ``dst`` then holds an
+    unfinished stream that must be discarded (it never decrypts).
     """
     if not 1 <= chunk_size <= _MAX_CHUNK_SIZE:
         raise ValueError("chunk_size out of range")
+    if not 0 <= size < 1 << 64:
+        raise ValueError("size out of range")
     prefix = _STREAM_PREFIX.pack(_STREAM_MAGIC, chunk_size)
     aad = _stream_ad(report_id, purpose, prefix)
     state = sodium.crypto_secretstream_xchacha20poly1305_state()
     header = sodium.crypto_secretstream_xchacha20poly1305_init_push(
         state, _stream_key(key)
     )
+
+    def push(record: bytes, tag: int) -> None:
+        dst.write(
+            sodium.crypto_secretstream_xchacha20poly1305_push(state, record, aad, tag)
+        )
+
     dst.write(prefix + header)
+    push(_STREAM_SIZE.pack(size), _TAG_MESSAGE)
     buffer = bytearray()
     total = 0
     for piece in chunks:
         total += len(piece)
+        if total > size:
+            raise ValueError("the chunks do not add up to size")
         buffer += piece
         while len(buffer) >= chunk_size:
-            record = bytes(buffer[:chunk_size])
+            push(bytes(buffer[:chunk_size]), _TAG_MESSAGE)
             del buffer[:chunk_size]
-            dst.write(
-                sodium.crypto_secretstream_xchacha20poly1305_push(
-                    state, record, aad, _TAG_MESSAGE
-                )
-            )
-    dst.write(
-        sodium.crypto_secretstream_xchacha20poly1305_push(
-            state, bytes(buffer), aad, _TAG_FINAL
+    if total != size:
+        raise ValueError("the chunks do not add up to size")
+    padding = file_bucket(size) - size
+    while padding:
+        step = min(padding, chunk_size - len(buffer))
+        buffer += bytes(step)
+        padding -= step
+        if len(buffer) == chunk_size:
+            push(bytes(buffer), _TAG_MESSAGE)
+            buffer.clear()
+    push(bytes(buffer), _TAG_FINAL)
+    return size
+
+
+def _fail() -> DecryptionError:
+    return DecryptionError("decryption failed")
+
+
+def _pull(
+    state: sodium.crypto_secretstream_xchacha20poly1305_state, record: bytes, aad: bytes
+) -> tuple[bytes, int]:
+    try:
+        plain, tag = sodium.crypto_secretstream_xchacha20poly1305_pull(
+            state, record, aad
         )
-    )
-    return total
+    except nacl.exceptions.CryptoError:
+        raise _fail() from None
+    return plain, tag
 
 
-def decrypt_stream(
-    key: ReportKey, src: BinaryIO, *, report_id: str, purpose: str
+def _pull_records(
+    state: sodium.crypto_secretstream_xchacha20poly1305_state,
+    src: BinaryIO,
+    aad: bytes,
+    chunk_size: int,
 ) -> Iterator[bytes]:
-    """Yield the plaintext of a stream made by :func:`encrypt_stream`, chunk by chunk.
+    """The plaintext of every record from here to TAG_FINAL, each once authenticated.
 
-    Each chunk is authenticated before it is yielded. A stream that stops before
-    its final record, has bytes after it, or whose records were swapped raises
-    :class:`DecryptionError` (after the chunks that did authenticate).
+    Records before the last must be full and tagged MESSAGE; the last must be
+    short and tagged FINAL, with nothing after it.
+    """
+    record_size = chunk_size + _SS_ABYTES
+    while True:
+        record = _read_exactly(src, record_size)
+        if len(record) < _SS_ABYTES:
+            raise _fail()
+        plain, tag = _pull(state, record, aad)
+        full = len(record) == record_size
+        if tag == _TAG_FINAL:
+            if full or src.read(1):
+                raise _fail()
+            yield plain
+            return
+        if tag != _TAG_MESSAGE or not full:
+            raise _fail()
+        yield plain
+
+
+def _unpad(plaintext: Iterable[bytes], size: int) -> Iterator[bytes]:
+    """The first ``size`` bytes of ``plaintext``; all the rest must be zeros.
+
+    Each chunk is checked whole before any of it is yielded. Fewer than ``size``
+    bytes, or a byte after them that is not zero, is a :class:`DecryptionError`.
+    """
+    remaining = size
+    for plain in plaintext:
+        if len(plain) <= remaining:
+            data, padding = plain, b""
+        else:
+            data, padding = plain[:remaining], plain[remaining:]
+        if padding.count(0) != len(padding):
+            raise _fail()
+        remaining -= len(data)
+        if data:
+            yield data
+    if remaining:
+        raise _fail()
+
+
+def _open_stream(
+    key: ReportKey, src: BinaryIO, *, report_id: str, purpose: str
+) -> tuple[int | None, Iterator[bytes]]:
+    """Read a stream's header (and, for OVS2, its size record) now; the rest lazily.
+
+    Returns the declared size (``None`` for OVS1, which has none) and the
+    plaintext: for OVS2 exactly that many bytes, the padding checked and dropped;
+    for OVS1 every byte of every record, as it was written.
     """
     prefix = _read_exactly(src, _STREAM_PREFIX.size)
     if len(prefix) != _STREAM_PREFIX.size:
-        raise DecryptionError("decryption failed")
+        raise _fail()
     magic, chunk_size = _STREAM_PREFIX.unpack(prefix)
-    if magic != _STREAM_MAGIC or not 1 <= chunk_size <= _MAX_CHUNK_SIZE:
-        raise DecryptionError("decryption failed")
+    if magic not in (_STREAM_MAGIC, _STREAM_MAGIC_V1):
+        raise _fail()
+    if not 1 <= chunk_size <= _MAX_CHUNK_SIZE:
+        raise _fail()
     header = _read_exactly(src, _SS_HEADER)
     if len(header) != _SS_HEADER:
-        raise DecryptionError("decryption failed")
+        raise _fail()
     aad = _stream_ad(report_id, purpose, prefix)
     state = sodium.crypto_secretstream_xchacha20poly1305_state()
     try:
@@ -334,28 +424,35 @@ def decrypt_stream(
             state, header, _stream_key(key)
         )
     except nacl.exceptions.CryptoError:
-        raise DecryptionError("decryption failed") from None
-    record_size = chunk_size + _SS_ABYTES
-    while True:
-        record = _read_exactly(src, record_size)
-        if len(record) < _SS_ABYTES:
-            raise DecryptionError("decryption failed")
-        try:
-            plain, tag = sodium.crypto_secretstream_xchacha20poly1305_pull(
-                state, record, aad
-            )
-        except nacl.exceptions.CryptoError:
-            raise DecryptionError("decryption failed") from None
-        full = len(record) == record_size
-        if tag == _TAG_FINAL:
-            if full or src.read(1):
-                raise DecryptionError("decryption failed")
-            if plain:
-                yield plain
-            return
-        if tag != _TAG_MESSAGE or not full:
-            raise DecryptionError("decryption failed")
-        yield plain
+        raise _fail() from None
+    if magic == _STREAM_MAGIC_V1:
+        return None, _pull_records(state, src, aad, chunk_size)
+    plain, tag = _pull(state, _read_exactly(src, _STREAM_SIZE.size + _SS_ABYTES), aad)
+    if tag != _TAG_MESSAGE or len(plain) != _STREAM_SIZE.size:
+        raise _fail()
+    (size,) = _STREAM_SIZE.unpack(plain)
+    return size, _unpad(_pull_records(state, src, aad, chunk_size), size)
+
+
+def decrypt_stream(
+    key: ReportKey, src: BinaryIO, *, report_id: str, purpose: str
+) -> Iterator[bytes]:
+    """Yield the plaintext of a stream made by :func:`encrypt_stream`, chunk by chunk.
+
+    An OVS2 stream yields exactly its declared size; its padding is authenticated,
+    checked to be zeros and dropped. An OVS1 stream (written before streams padded
+    themselves) yields every byte it holds, padding included, as it always did.
+
+    Each chunk is authenticated before it is yielded. A stream that stops before
+    its final record, has bytes after it, or whose records were swapped, whose
+    padding is not zeros, or that holds fewer bytes than it declares raises
+    :class:`DecryptionError` (after the chunks that did authenticate), so a
+    caller must discard what it got from a stream that raised.
+    """
+    _size, plaintext = _open_stream(key, src, report_id=report_id, purpose=purpose)
+    for chunk in plaintext:
+        if chunk:
+            yield chunk
 
 
 def reencrypt_stream(
@@ -366,18 +463,36 @@ def reencrypt_stream(
     *,
     report_id: str,
     purpose: str,
+    size: int | None = None,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
 ) -> int:
-    """Decrypt under ``old`` and encrypt under ``new``, chunk by chunk (rotation).
+    """Decrypt under ``old`` and encrypt under ``new`` as OVS2, chunk by chunk (rotation).
+
+    The true size comes from an OVS2 stream's own size record (a ``size`` given
+    too must agree with it). An OVS1 stream has no size record: ``size`` is then
+    required (the caller has it from the file's sealed metadata), the first
+    ``size`` bytes are kept and the rest, the old zero padding, must be zeros.
+    Any mismatch is a :class:`DecryptionError`; ``dst`` must then be discarded.
+    Returns the true size.
 
     Plaintext only passes through memory, one chunk at a time, never to disk.
     """
+    declared, plaintext = _open_stream(old, src, report_id=report_id, purpose=purpose)
+    if declared is None:
+        if size is None:
+            raise ValueError("an OVS1 stream needs its true size")
+        plaintext = _unpad(plaintext, size)
+    elif size is not None and size != declared:
+        raise _fail()
+    else:
+        size = declared
     return encrypt_stream(
         new,
-        decrypt_stream(old, src, report_id=report_id, purpose=purpose),
+        plaintext,
         dst,
         report_id=report_id,
         purpose=purpose,
+        size=size,
         chunk_size=chunk_size,
     )
 

@@ -102,4 +102,7 @@ def file_body(
             purpose=f"file-body/{attachment.id}",
         )
     )
-    return meta, body[: int(meta["size"])]  # the rest is padding to the size bucket
+    # An OVS2 stream yields exactly the file. A row written before streams padded
+    # themselves (OVS1, until its case's next rotation) still ends in zeros up to
+    # the size bucket: cut them off at the true size from the sealed metadata.
+    return meta, body[: int(meta["size"])]

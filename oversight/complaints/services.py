@@ -469,7 +469,7 @@ def _check_files(files: tuple[Upload, ...]) -> None:
 def _add_file(
     case: Case, key: crypto.ReportKey, upload: Upload, *, by_reporter: bool, on: date
 ) -> Attachment:
-    """Store a file padded to its size bucket; the true size is only in sealed ``meta``."""
+    """Store a file; the stream pads itself to the size bucket (``crypto.file_bucket``)."""
     attachment = _new_attachment(case, key, upload, by_reporter=by_reporter, on=on)
     attachment.save(force_insert=True)
     return attachment
@@ -481,13 +481,13 @@ def _new_attachment(
     """An attachment row, sealed and not yet saved."""
     attachment_id = _random_id("F")
     out = io.BytesIO()
-    padding = crypto.file_bucket(len(upload.body)) - len(upload.body)
     crypto.encrypt_stream(
         key,
-        [upload.body, bytes(padding)],
+        [upload.body],
         out,
         report_id=case.id,
         purpose=f"file-body/{attachment_id}",
+        size=len(upload.body),
     )
     meta = {
         "name": upload.name[:200],
@@ -1249,14 +1249,18 @@ def _rotate(
         )
         note.save(update_fields=["body"])
     for attachment in case.attachments.all():
+        meta = _open_json(
+            old.case, case_id, f"file-meta/{attachment.id}", attachment.meta
+        )
         out = io.BytesIO()
-        crypto.reencrypt_stream(
+        crypto.reencrypt_stream(  # an OVS1 body is rewritten as OVS2, its padding cut
             old.case,
             new.case,
             io.BytesIO(bytes(attachment.body)),
             out,
             report_id=case_id,
             purpose=f"file-body/{attachment.id}",
+            size=int(meta["size"]),
         )
         attachment.body = out.getvalue()
         attachment.meta = crypto.rotate_sealed(

@@ -4,7 +4,9 @@
 
 from __future__ import annotations
 
+import bisect
 import io
+import itertools
 import pickle
 import time
 
@@ -14,17 +16,24 @@ from hypothesis import strategies as st
 
 from oversight.complaints import crypto
 from oversight.complaints.crypto import DecryptionError, ReportKey
+from oversight.complaints.tests import streams
 
 FAST = crypto.KeyParams(opslimit=1, memlimit=8 * 1024)
 REPORT = "r-7QX2M"
 PEPPER = b"p" * 32
 
 
-def _stream(key, data, chunk_size, *, report_id=REPORT, purpose="file/a1"):
+def _stream(key, data, chunk_size, *, report_id=REPORT, purpose="file/a1", piece=7):
     out = io.BytesIO()
-    pieces = [data[i : i + 7] for i in range(0, len(data), 7)] or [b""]
+    pieces = [data[i : i + piece] for i in range(0, len(data), piece)] or [b""]
     n = crypto.encrypt_stream(
-        key, pieces, out, report_id=report_id, purpose=purpose, chunk_size=chunk_size
+        key,
+        pieces,
+        out,
+        report_id=report_id,
+        purpose=purpose,
+        size=len(data),
+        chunk_size=chunk_size,
     )
     assert n == len(data)
     return out.getvalue()
@@ -39,10 +48,29 @@ def _unstream(key, blob, *, report_id=REPORT, purpose="file/a1"):
 
 
 def _records(blob, chunk_size):
-    head = 8 + 24
+    """An OVS2 stream cut into its head, its size record and its other records."""
+    head, size_record, body = blob[:32], blob[32:57], blob[57:]
     size = chunk_size + 17
-    body = blob[head:]
-    return blob[:head], [body[i : i + size] for i in range(0, len(body), size)]
+    return head, size_record, [body[i : i + size] for i in range(0, len(body), size)]
+
+
+_MESSAGE, _FINAL = streams.MESSAGE, streams.FINAL
+
+
+def _size(n):
+    return n.to_bytes(8, "big")
+
+
+def _ovs1(key, data, chunk_size):
+    return streams.ovs1(key, data, chunk_size, report_id=REPORT, purpose="file/a1")
+
+
+def _forge(key, size_record, body, chunk_size, *, size_tag=_MESSAGE):
+    """An OVS2 stream with any size record and any body (data and padding) at all."""
+    records = [(size_record, size_tag), *streams.chunked(body, chunk_size)]
+    return streams.secretstream(
+        key, b"OVS2", chunk_size, records, report_id=REPORT, purpose="file/a1"
+    )
 
 
 # --- sealed items --------------------------------------------------------------------
@@ -108,87 +136,173 @@ def test_sealing_twice_gives_different_ciphertexts():
 
 # --- streams -------------------------------------------------------------------------
 
+STREAM = settings(
+    suppress_health_check=[HealthCheck.too_slow], deadline=None, max_examples=100
+)
+HEAD = 8 + 24  # magic, chunk size, secretstream header
+SIZE_RECORD = 8 + 17
 
-@settings(suppress_health_check=[HealthCheck.too_slow], max_examples=150)
-@given(st.binary(max_size=3000), st.integers(1, 600))
+
+def _stored_length(size, chunk_size):
+    """What an OVS2 stream of ``size`` bytes must measure: a function of its bucket."""
+    padded = crypto.file_bucket(size)
+    return HEAD + SIZE_RECORD + padded + (padded // chunk_size + 1) * 17
+
+
+def _bucket_floor(size):
+    """The smallest size stored in the same bucket as ``size``."""
+    bucket = crypto.file_bucket(size)
+    return bisect.bisect_left(range(bucket + 1), bucket, key=crypto.file_bucket)
+
+
+@STREAM
+@given(st.binary(max_size=3000), st.integers(32, 700))
 def test_stream_round_trips_for_any_size_and_chunk(data, chunk_size):
     key = ReportKey.generate()
-    assert _unstream(key, _stream(key, data, chunk_size)) == data
+    blob = _stream(key, data, chunk_size)
+    assert blob[:4] == b"OVS2"
+    assert _unstream(key, blob) == data
+    assert len(blob) == _stored_length(len(data), chunk_size)
 
 
-@pytest.mark.parametrize("multiple", [0, 1, 2, 3])
-@pytest.mark.parametrize("delta", [-1, 0, 1])
-def test_stream_round_trips_at_chunk_boundaries(multiple, delta):
-    chunk = 64
-    size = max(0, multiple * chunk + delta)
-    data = bytes(range(256)) * 2
-    data = data[:size]
+@pytest.mark.parametrize("chunk", [64, 100])
+@pytest.mark.parametrize(
+    "size",
+    [0, 1, 63, 64, 65, 127, 128, 129, 65535, 65536, 65537, 67583, 67584, 67585],
+)
+def test_stream_round_trips_at_chunk_and_bucket_boundaries(size, chunk):
+    data = bytes(i % 251 for i in range(size))
     key = ReportKey.generate()
     blob = _stream(key, data, chunk)
     assert _unstream(key, blob) == data
-    # every full record is a message, the last one is short: the end is explicit
-    _head, records = _records(blob, chunk)
-    assert len(records) == size // chunk + 1
-    assert len(records[-1]) == size % chunk + 17
+    # the size record, then full records of data and padding, and a short last one
+    padded = crypto.file_bucket(size)
+    _head, size_record, records = _records(blob, chunk)
+    assert len(size_record) == SIZE_RECORD
+    assert len(records) == padded // chunk + 1
+    assert len(records[-1]) == padded % chunk + 17
 
 
-@settings(suppress_health_check=[HealthCheck.too_slow], max_examples=150)
-@given(st.binary(min_size=1, max_size=1500), st.integers(1, 300), st.data())
+@STREAM
+@given(
+    st.integers(0, 400_000),
+    st.sampled_from([crypto.DEFAULT_CHUNK_SIZE, 4096, 1000]),
+    st.data(),
+)
+def test_two_sizes_in_one_bucket_give_streams_of_one_length(size, chunk_size, draw):
+    """H3: the stored length tells the size bucket, never the size."""
+    other = draw.draw(st.integers(_bucket_floor(size), crypto.file_bucket(size)))
+    assert crypto.file_bucket(other) == crypto.file_bucket(size)
+    key = ReportKey.generate()
+    one = _stream(key, b"a" * size, chunk_size, piece=4096)
+    two = _stream(key, b"b" * other, chunk_size, piece=4096)
+    assert len(one) == len(two) == _stored_length(size, chunk_size)
+    assert _unstream(key, two) == b"b" * other
+
+
+def test_every_bucket_boundary_up_to_one_mebibyte():
+    """The last size of each bucket and the first of the next one.
+
+    Every size from 0 to 64 KiB stores alike; from there each boundary ``b`` is the
+    largest size of its bucket: ``b`` stores like the first size of its bucket, and
+    ``b + 1`` opens the next bucket, which stores longer.
+    """
+    key = ReportKey.generate()
+
+    def length(size):
+        out = io.BytesIO()
+        crypto.encrypt_stream(
+            key, [bytes(size)], out, report_id=REPORT, purpose="file/a1", size=size
+        )
+        return len(out.getvalue())
+
+    first, boundary, seen = 0, crypto.FILE_BUCKET_MIN, 0
+    while boundary <= 2**20:
+        assert crypto.file_bucket(first) == crypto.file_bucket(boundary) == boundary
+        assert length(first) == length(boundary) == _stored_length(boundary, 65536)
+        first, boundary = boundary + 1, crypto.file_bucket(boundary + 1)
+        assert boundary > first - 1
+        assert length(first) > length(first - 1)
+        seen += 1
+    assert seen == 1 + 4 * 32  # the 64 KiB floor, then 32 buckets per doubling
+
+
+@STREAM
+@given(st.binary(min_size=1, max_size=1500), st.integers(64, 300), st.data())
 def test_any_truncation_of_a_stream_fails(data, chunk_size, draw):
     key = ReportKey.generate()
     blob = _stream(key, data, chunk_size)
-    cut = draw.draw(st.integers(0, len(blob) - 1))
+    cut = draw.draw(
+        st.one_of(
+            st.integers(0, HEAD + SIZE_RECORD + len(data) + 17),  # in the data
+            st.integers(0, len(blob) - 1),  # anywhere, mostly in the padding
+        )
+    )
     with pytest.raises(DecryptionError):
         _unstream(key, blob[:cut])
 
 
 def test_a_stream_cut_at_a_record_boundary_fails():
     key = ReportKey.generate()
-    blob = _stream(key, b"a" * 300, 100)
-    head, records = _records(blob, 100)
+    blob = _stream(key, b"a" * 300, 1000)
+    head, size_record, records = _records(blob, 1000)
     with pytest.raises(DecryptionError):
-        _unstream(key, head + b"".join(records[:-1]))
+        _unstream(key, head + size_record + b"".join(records[:-1]))
+    with pytest.raises(DecryptionError):
+        _unstream(key, head + size_record)
+    with pytest.raises(DecryptionError):
+        _unstream(key, head)
 
 
-@settings(suppress_health_check=[HealthCheck.too_slow], max_examples=100)
+@STREAM
 @given(st.binary(min_size=1, max_size=1500), st.data())
 def test_any_flipped_bit_in_a_stream_fails(data, draw):
     key = ReportKey.generate()
-    blob = bytearray(_stream(key, data, 64))
-    index = draw.draw(st.integers(0, len(blob) - 1))
+    blob = bytearray(_stream(key, data, 1024))
+    index = draw.draw(
+        st.one_of(
+            st.integers(0, HEAD + SIZE_RECORD + len(data) + 17),
+            st.integers(0, len(blob) - 1),
+        )
+    )
     blob[index] ^= 1 << draw.draw(st.integers(0, 7))
     with pytest.raises(DecryptionError):
         _unstream(key, bytes(blob))
 
 
+@STREAM
 @given(st.integers(2, 6), st.data())
 def test_reordered_or_duplicated_stream_records_fail(n_full, draw):
-    chunk = 32
+    chunk = 4096
     key = ReportKey.generate()
     data = bytes(i % 251 for i in range(n_full * chunk + 5))
-    head, records = _records(_stream(key, data, chunk), chunk)
+    head, size_record, records = _records(_stream(key, data, chunk), chunk)
     full = records[:-1]
     i = draw.draw(st.integers(0, len(full) - 1))
     j = draw.draw(st.integers(0, len(full) - 1).filter(lambda x: x != i))
     swapped = list(full)
     swapped[i], swapped[j] = swapped[j], swapped[i]
     with pytest.raises(DecryptionError):
-        _unstream(key, head + b"".join(swapped) + records[-1])
+        _unstream(key, head + size_record + b"".join(swapped) + records[-1])
     duplicated = [*full, full[i], records[-1]]
     with pytest.raises(DecryptionError):
-        _unstream(key, head + b"".join(duplicated))
+        _unstream(key, head + size_record + b"".join(duplicated))
+    with pytest.raises(DecryptionError):  # the size record moved or repeated
+        _unstream(key, head + full[0] + size_record + b"".join(records[1:]))
+    with pytest.raises(DecryptionError):
+        _unstream(key, head + size_record + size_record + b"".join(records))
 
 
 def test_bytes_after_the_end_of_a_stream_fail():
     key = ReportKey.generate()
-    blob = _stream(key, b"abc", 16)
+    blob = _stream(key, b"abc", 4096)
     with pytest.raises(DecryptionError):
         _unstream(key, blob + b"\x00")
 
 
 def test_a_stream_opens_only_for_its_key_report_and_purpose():
     key = ReportKey.generate()
-    blob = _stream(key, b"canary file body", 8)
+    blob = _stream(key, b"canary file body", 4096)
     with pytest.raises(DecryptionError):
         _unstream(ReportKey.generate(), blob)
     with pytest.raises(DecryptionError):
@@ -197,16 +311,30 @@ def test_a_stream_opens_only_for_its_key_report_and_purpose():
         _unstream(key, blob, purpose="file/a2")
 
 
-def test_a_stream_with_an_edited_chunk_size_fails():
+def test_a_stream_with_an_edited_chunk_size_or_version_fails():
     key = ReportKey.generate()
-    blob = bytearray(_stream(key, b"x" * 100, 10))
-    blob[4:8] = (11).to_bytes(4, "big")
+    blob = _stream(key, b"x" * 100, 4096)
+    edited = bytearray(blob)
+    edited[4:8] = (4097).to_bytes(4, "big")
     with pytest.raises(DecryptionError):
-        _unstream(key, bytes(blob))
+        _unstream(key, bytes(edited))
+    # an OVS2 stream passed off as OVS1 (the reader would keep the padding)
+    with pytest.raises(DecryptionError):
+        _unstream(key, b"OVS1" + blob[4:])
 
 
 @pytest.mark.parametrize(
-    "blob", [b"", b"OVS1", b"NOPE\x00\x00\x00\x10" + bytes(24), b"OVS1\x00\x00\x00\x00"]
+    "blob",
+    [
+        b"",
+        b"OVS1",
+        b"OVS2",
+        b"NOPE\x00\x00\x00\x10" + bytes(24),
+        b"OVS3\x00\x00\x10\x00" + bytes(24 + 25 + 17),
+        b"OVS1\x00\x00\x00\x00",
+        b"OVS2\x00\x00\x00\x00",
+        b"OVS2\x00\x00\x10\x00" + bytes(24 + 25 + 17),
+    ],
 )
 def test_garbage_is_not_a_stream(blob):
     with pytest.raises(DecryptionError):
@@ -218,16 +346,217 @@ def test_chunk_size_must_be_sensible():
         _stream(ReportKey.generate(), b"x", 0)
 
 
+@pytest.mark.parametrize(
+    ("chunks", "size"),
+    [
+        ([b"abc"], 2),  # longer than announced
+        ([b"ab", b"c"], 4),  # shorter
+        ([], 1),
+        ([b""], 1),
+    ],
+)
+def test_the_chunks_must_add_up_to_the_size(chunks, size):
+    key = ReportKey.generate()
+    out = io.BytesIO()
+    with pytest.raises(ValueError, match="size"):
+        crypto.encrypt_stream(
+            key, chunks, out, report_id=REPORT, purpose="file/a1", size=size
+        )
+    # what was written before the error never passes for a stream
+    with pytest.raises(DecryptionError):
+        _unstream(key, out.getvalue())
+
+
+def test_chunks_past_the_size_are_refused_as_they_come():
+    taken = []
+
+    def endless():
+        for piece in itertools.repeat(b"x" * 1000, 10_000):
+            taken.append(piece)
+            yield piece
+
+    with pytest.raises(ValueError, match="size"):
+        crypto.encrypt_stream(
+            ReportKey.generate(),
+            endless(),
+            io.BytesIO(),
+            report_id=REPORT,
+            purpose="file/a1",
+            size=5000,
+        )
+    assert len(taken) == 6
+
+
+@pytest.mark.parametrize("size", [-1, 2**64])
+def test_the_size_must_fit_its_record(size):
+    with pytest.raises(ValueError, match="size"):
+        crypto.encrypt_stream(
+            ReportKey.generate(),
+            [],
+            io.BytesIO(),
+            report_id=REPORT,
+            purpose="file/a1",
+            size=size,
+        )
+
+
+def test_the_forger_writes_what_encrypt_stream_writes():
+    """The tests below build streams by hand; this one shows the helper is faithful."""
+    key = ReportKey.generate()
+    padded = b"evidence" + bytes(crypto.file_bucket(8) - 8)
+    forged = _forge(key, _size(8), padded, 4096)
+    assert len(forged) == len(_stream(key, b"evidence", 4096))
+    assert _unstream(key, forged) == b"evidence"
+
+
+@pytest.mark.parametrize(
+    ("size_record", "body"),
+    [
+        (_size(8), b"evidence" + b"\x01"),  # a padding byte that is not zero
+        (_size(8), b"evidence" + bytes(5000) + b"\x80" + bytes(100)),  # later on
+        (_size(9), b"evidence"),  # declares more than the stream holds
+        (_size(2**64 - 1), b"evidence" + bytes(100)),
+        (_size(8)[:-1], b"evidence"),  # a size record of 7 bytes
+        (_size(8) + b"\x00", b"evidence"),  # of 9 bytes
+        (b"", b"evidence"),
+    ],
+)
+def test_a_well_authenticated_but_malformed_stream_fails(size_record, body):
+    key = ReportKey.generate()
+    with pytest.raises(DecryptionError, match=r"^decryption failed$"):
+        _unstream(key, _forge(key, size_record, body, 4096))
+
+
+def test_a_size_record_tagged_final_fails():
+    key = ReportKey.generate()
+    with pytest.raises(DecryptionError):
+        _unstream(key, _forge(key, _size(0), b"", 4096, size_tag=_FINAL))
+
+
+def test_nothing_of_a_record_with_bad_padding_is_yielded():
+    key = ReportKey.generate()
+    blob = _forge(key, _size(8), b"evidence" + b"\x01" + bytes(7), 16)
+    chunks = crypto.decrypt_stream(
+        key, io.BytesIO(blob), report_id=REPORT, purpose="file/a1"
+    )
+    with pytest.raises(DecryptionError):  # "evidence" shares the record: not yielded
+        next(chunks)
+
+
+# --- OVS1 streams (written before streams padded themselves) still open -------------
+
+# Made by the OVS1 code (encrypt_stream before OVS2), under ReportKey(bytes(range(32))),
+# report "r-7QX2M", purpose "file/a1": b"evidence" in records of 4 bytes, and
+# b"evidence" followed by 8 zeros (as the service padded files) in records of 5.
+OVS1_EVIDENCE = bytes.fromhex(
+    "4f56533100000004694b4454213bd58fa702246eb933611c6ea45d8ca73878c8d1338ea6838258"
+    "89db6447c03ebffe643d03615f67561cbcbc7938d547d9dc12b40eff2b0525cee4ce92bf09f7f4"
+    "53b429c5aa123289feccace7b8"
+)
+OVS1_PADDED = bytes.fromhex(
+    "4f56533100000005f9d67bbd4629ad0046bd700fc9bcdbc101a251dff63ba4479e8eea41c69358"
+    "de9f50bb109cd86cb9d60f8a83235c2cb97fcab715dafe7fd5de44f457d6e81e8aa2903fe46513"
+    "c124ff31e946159f5fe79a642a13276a474016a559d4e7bc272ccd6d04ff2c4a1dc456d159e5"
+)
+OVS1_KEY = ReportKey(bytes(range(32)))
+
+
+def test_ovs1_streams_made_by_the_old_code_still_open():
+    assert _unstream(OVS1_KEY, OVS1_EVIDENCE) == b"evidence"
+    # an OVS1 stream yields all it holds, padding included, exactly as before
+    assert _unstream(OVS1_KEY, OVS1_PADDED) == b"evidence" + bytes(8)
+    for blob in (OVS1_EVIDENCE, OVS1_PADDED):
+        with pytest.raises(DecryptionError):
+            _unstream(OVS1_KEY, blob[:-1])
+        with pytest.raises(DecryptionError):
+            _unstream(OVS1_KEY, blob, purpose="file/a2")
+        with pytest.raises(DecryptionError):
+            _unstream(ReportKey.generate(), blob)
+        with pytest.raises(DecryptionError):  # passed off as OVS2
+            _unstream(OVS1_KEY, b"OVS2" + blob[4:])
+
+
+@STREAM
+@given(st.binary(max_size=2000), st.integers(1, 300), st.data())
+def test_ovs1_streams_round_trip_and_refuse_truncation(data, chunk_size, draw):
+    key = ReportKey.generate()
+    blob = _ovs1(key, data, chunk_size)
+    assert _unstream(key, blob) == data
+    cut = draw.draw(st.integers(0, len(blob) - 1))
+    with pytest.raises(DecryptionError):
+        _unstream(key, blob[:cut])
+
+
+# --- rotation: every stream comes out OVS2 --------------------------------------------
+
+
+def _reencrypt(old, new, blob, **kwargs):
+    out = io.BytesIO()
+    n = crypto.reencrypt_stream(
+        old, new, io.BytesIO(blob), out, report_id=REPORT, purpose="file/a1", **kwargs
+    )
+    return n, out.getvalue()
+
+
 def test_reencrypting_a_stream_moves_it_to_the_new_key():
     old, new = ReportKey.generate(), ReportKey.generate()
-    blob = _stream(old, b"evidence" * 50, 64)
-    out = io.BytesIO()
-    crypto.reencrypt_stream(
-        old, new, io.BytesIO(blob), out, report_id=REPORT, purpose="file/a1"
-    )
-    assert _unstream(new, out.getvalue()) == b"evidence" * 50
+    blob = _stream(old, b"evidence" * 50, 4096)
+    n, moved = _reencrypt(old, new, blob)  # the size comes from the size record
+    assert n == 400
+    assert moved[:4] == b"OVS2"
+    assert _unstream(new, moved) == b"evidence" * 50
+    assert len(moved) == _stored_length(400, crypto.DEFAULT_CHUNK_SIZE)
     with pytest.raises(DecryptionError):
-        _unstream(old, out.getvalue())
+        _unstream(old, moved)
+    assert _reencrypt(old, new, blob, size=400)[0] == 400
+    with pytest.raises(DecryptionError):  # a size that disagrees with the stream's
+        _reencrypt(old, new, blob, size=401)
+
+
+def test_reencrypting_an_ovs1_stream_writes_ovs2_at_the_true_size():
+    new = ReportKey.generate()
+    for blob in (OVS1_EVIDENCE, OVS1_PADDED):
+        n, moved = _reencrypt(OVS1_KEY, new, blob, size=8)
+        assert n == 8
+        assert moved[:4] == b"OVS2"
+        assert _unstream(new, moved) == b"evidence"
+    with pytest.raises(ValueError, match="size"):  # OVS1 has no size of its own
+        _reencrypt(OVS1_KEY, new, OVS1_PADDED)
+    with pytest.raises(DecryptionError):  # more than the stream holds
+        _reencrypt(OVS1_KEY, new, OVS1_PADDED, size=17)
+    with pytest.raises(DecryptionError):  # would cut off bytes that are not padding
+        _reencrypt(OVS1_KEY, new, OVS1_PADDED, size=7)
+
+
+@STREAM
+@given(st.integers(0, 200_000), st.integers(0, 5000), st.integers(100, 70_000))
+def test_a_rotated_ovs1_file_looks_like_any_file_of_its_bucket(size, pad, chunk):
+    old, new = ReportKey.generate(), ReportKey.generate()
+    data = bytes(i % 251 for i in range(size))
+    _n, moved = _reencrypt(old, new, _ovs1(old, data + bytes(pad), chunk), size=size)
+    assert _unstream(new, moved) == data
+    assert len(moved) == _stored_length(size, crypto.DEFAULT_CHUNK_SIZE)
+
+
+def test_reencrypting_streams_one_chunk_at_a_time():
+    """Each record is written before the next is read: no whole plaintext in memory."""
+    old, new = ReportKey.generate(), ReportKey.generate()
+    chunk = 4096
+    blob = _stream(old, b"x" * (40 * chunk), chunk)
+    src = io.BytesIO(blob)
+    read_when_written = []
+
+    class Sink(io.BytesIO):
+        def write(self, b):
+            read_when_written.append(src.tell())
+            return super().write(b)
+
+    crypto.reencrypt_stream(
+        old, new, src, Sink(), report_id=REPORT, purpose="file/a1", chunk_size=chunk
+    )
+    # header, size record, then the first data record: after reading about one record
+    assert read_when_written[2] <= HEAD + SIZE_RECORD + 2 * (chunk + 17)
+    assert read_when_written[-2] < len(blob)
 
 
 # --- wrapping and recipients ---------------------------------------------------------

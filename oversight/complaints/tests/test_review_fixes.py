@@ -27,6 +27,7 @@ from oversight.complaints.models import (
     RecoveryCustodian,
     WrappedKey,
 )
+from oversight.complaints.tests import streams
 from oversight.complaints.tests.conftest import TODAY, hidden
 from oversight.ledger.models import LedgerEvent
 
@@ -375,7 +376,9 @@ def test_P5_stored_attachment_and_sealed_values_do_not_reveal_exact_sizes(report
     sizes = {}
     for n in (48_213, 48_214):
         case, _ = report(files=[services.Upload("a.csv", "text/csv", b"x" * n)])
-        sizes[n] = len(bytes(Attachment.objects.get(case=case).body))
+        body = bytes(Attachment.objects.get(case=case).body)
+        assert body[:4] == b"OVS2"  # the stream pads itself
+        sizes[n] = len(body)
     assert sizes[48_213] == sizes[48_214]
     key = crypto.ReportKey.generate()
     short = crypto.seal(key, b"Q3.xlsx", report_id="r", purpose="p")
@@ -398,6 +401,67 @@ def test_P5_stored_attachment_and_sealed_values_do_not_reveal_exact_sizes(report
 def test_file_buckets_are_padme_with_a_64k_floor(size, bucket):
     assert crypto.file_bucket(size) == bucket
     assert crypto.file_bucket(size) - size <= max(65536, size * 0.12)
+
+
+@pytest.mark.parametrize(
+    "sizes", [(0, 48_213, 65_536), (65_537, 67_584), (1_000_000, 1_015_808)]
+)
+def test_H3_the_stream_alone_hides_the_exact_size(sizes):
+    """``encrypt_stream`` called directly, with no service around it: the bucket only."""
+    key = crypto.ReportKey.generate()
+    lengths = set()
+    for size in sizes:
+        out = io.BytesIO()
+        crypto.encrypt_stream(
+            key, [b"x" * size], out, report_id="r", purpose="p", size=size
+        )
+        lengths.add(len(out.getvalue()))
+        got = crypto.decrypt_stream(
+            key, io.BytesIO(out.getvalue()), report_id="r", purpose="p"
+        )
+        assert b"".join(got) == b"x" * size  # no padding to cut off
+    assert len(lengths) == 1
+
+
+def test_H3_a_file_stored_before_ovs2_downloads_and_rotates_to_ovs2(
+    report, personas, keys
+):
+    """A row written by the earlier code (OVS1, zeros to the bucket) stays readable.
+
+    Rotation rewrites it as OVS2 at the true size, so it then stores like any other
+    file of its bucket and decrypts to the file itself, without the old padding.
+    """
+    from oversight.complaints.presenters import file_body
+
+    evidence = b"attached evidence"
+    case, _ = report(files=[services.Upload("a.txt", "text/plain", evidence)])
+    fresh = bytes(case.attachments.get().body)
+    k = services.case_key(case, personas["ada"], keys["ada"])
+    attachment = case.attachments.get()
+    purpose = f"file-body/{attachment.id}"
+    padded = evidence + bytes(crypto.file_bucket(len(evidence)) - len(evidence))
+    attachment.body = streams.ovs1(k.case, padded, report_id=case.id, purpose=purpose)
+    attachment.save(update_fields=["body"])
+    meta, body = file_body(case, k.case, attachment)
+    assert (body, meta["size"]) == (evidence, len(evidence))
+
+    new = services.exclude(
+        case,
+        actor=personas["ada"],
+        key=k,
+        person=personas["ben"],
+        reason="Conflict",
+        on=TODAY,
+    )
+    attachment.refresh_from_db()
+    stored = bytes(attachment.body)
+    assert stored[:4] == b"OVS2"
+    assert len(stored) == len(fresh)
+    plain = crypto.decrypt_stream(
+        new.case, io.BytesIO(stored), report_id=case.id, purpose=purpose
+    )
+    assert b"".join(plain) == evidence
+    assert file_body(case, new.case, attachment)[1] == evidence
 
 
 def test_a_padded_file_downloads_at_its_true_size(report, personas, keys):
