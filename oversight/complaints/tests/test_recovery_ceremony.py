@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
 from oversight.complaints import ceremony, conf, crypto, services
@@ -791,3 +792,30 @@ def test_the_cli_exits_2_on_bad_arguments_to_the_recovery_verbs(args):
     )
     assert result.returncode == 2, result.stderr
     assert result.stderr
+
+
+def test_the_quick_recover_path_is_the_chair_s_too(
+    channel, report, personas, keys, custodian_kits, monkeypatch
+):
+    case, _ = report()
+    _hal(personas)
+    custodians, kits = _pair(channel, custodian_kits)
+    private = [crypto.recovery_key_from_kit(k) for k in kits]
+    for by in ("ben", "ivy"):
+        with pytest.raises(PermissionDenied):
+            services.recover(
+                case,
+                actor=personas[by],
+                kits=list(zip(custodians, private, strict=True)),
+                grantee=personas["hal"],
+                on=TODAY,
+            )
+    args = ["recover", "--case", case.id, "--to", personas["hal"].email]
+    args += ["--by", personas["ben"].email]
+    for custodian in custodians:
+        args += ["--custodian", str(custodian.pk)]
+    status, _, said = _command(
+        *args, stdin="".join(k + "\n" for k in kits), monkeypatch=monkeypatch
+    )
+    assert status != 0 and "Only the committee chair" in said
+    assert _nothing_recovered(case, personas)
