@@ -1453,6 +1453,9 @@ def recover(
 
 RECOVERY_REQUEST_DAYS = 7
 """A request file answers for this many days; then it must be made again."""
+_NO_SHRED_KEY = (
+    "The case's shred key file is missing: its wraps can no longer be opened."
+)
 
 
 def may_recover(actor: User, company: Company) -> bool:
@@ -1575,6 +1578,8 @@ def request_recovery(
         )
     except ceremony.CeremonyError as error:
         raise ValidationError(str(error)) from None
+    except crypto.DecryptionError:
+        raise ValidationError(_NO_SHRED_KEY) from None
     return IssuedRequest(
         code=request.code, custodians=request.custodians, expires_on=expires_on
     )
@@ -1646,9 +1651,11 @@ def complete_recovery(
         raise ValidationError("This recovery request was already used.")
     tag = conf.holder_tag(grantee.pk)
     case.wraps.filter(holder_tag=tag).delete()
-    WrappedKey.objects.create(
-        case=case, holder_tag=tag, wrapped=_outer(case.id, response.wrap)
-    )
+    try:
+        stored = _outer(case.id, response.wrap)
+    except crypto.DecryptionError:
+        raise ValidationError(_NO_SHRED_KEY) from None
+    WrappedKey.objects.create(case=case, holder_tag=tag, wrapped=stored)
     by_id = {
         c.pk: c for c in RecoveryCustodian.objects.filter(channel__company=case.company)
     }

@@ -819,3 +819,25 @@ def test_the_quick_recover_path_is_the_chair_s_too(
     )
     assert status != 0 and "Only the committee chair" in said
     assert _nothing_recovered(case, personas)
+
+
+def test_a_case_whose_shred_key_is_gone_is_refused_at_both_server_steps(
+    channel, report, personas, keys, custodian_kits, tmp_path, monkeypatch
+):
+    case, _ = report()
+    _hal(personas)
+    custodians, kits = _pair(channel, custodian_kits)
+    request, code = _request(monkeypatch, tmp_path, case, personas, custodians)
+    _peel(monkeypatch, request, tmp_path / "step1.json", kits[0], code)
+    _peel(monkeypatch, tmp_path / "step1.json", tmp_path / "response.json", kits[1])
+    services._shred_path(case.id).unlink()
+    status, _, said = _complete(monkeypatch, tmp_path / "response.json", "ada")
+    assert status == 2 and "shred key" in said
+    assert _nothing_recovered(case, personas)
+    assert RecoveryRequest.objects.get(case=case).used_on is None
+    again = tmp_path / "again.json"
+    status, _, said = _command(
+        *_request_args(case, personas, custodians, again), monkeypatch=monkeypatch
+    )
+    assert status == 2 and "shred key" in said and not again.exists()
+    assert RecoveryRequest.objects.count() == 1
