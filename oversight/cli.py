@@ -13,7 +13,10 @@ import sys
 VERBS: dict[str, tuple[str, str]] = {
     "complaints": (
         "complaints",
-        "complaints recovery-keygen [--label NAME]: a custodian's offline recovery key pair",
+        "complaints recovery-keygen [--label NAME] | recovery-peel FILE --out FILE "
+        "[--expect CODE] (custodians, offline) | recovery-request --case ID --to EMAIL "
+        "--by EMAIL --custodian ID... --out FILE | recovery-complete FILE --by EMAIL | "
+        "recover ...: complaint recovery",
     ),
     "composition": (
         "composition",
@@ -94,6 +97,11 @@ def main(argv: list[str] | None = None) -> None:
         from oversight.complaints import keygen
 
         sys.exit(keygen.run(rest[1:]))
+    if verb == "complaints" and rest[:1] == ["recovery-peel"]:
+        # offline too: the kit and the case keys stay in this process
+        from oversight.complaints import ceremony
+
+        sys.exit(ceremony.run(rest[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oversight.settings")
     from django.core.management import execute_from_command_line
 

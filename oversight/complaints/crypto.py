@@ -66,6 +66,7 @@ __all__ = [
     "normalise_receipt",
     "open_sealed",
     "parse_public_key",
+    "peel_custodian_layer",
     "protect_private_key",
     "receipt_keys",
     "receipt_verifier",
@@ -80,6 +81,7 @@ __all__ = [
     "unwrap_for_recipient",
     "unwrap_for_reporter",
     "wrap_case_keys",
+    "wrap_case_keys_size",
     "wrap_for_custodians",
     "wrap_for_recipient",
     "wrap_for_reporter",
@@ -662,6 +664,48 @@ def unwrap_by_custodians(
             raise DecryptionError("decryption failed")
         blob = plain[len(prefix) :]
     return _open_bundle(blob, report_id)
+
+
+def peel_custodian_layer(
+    wrapped: bytes,
+    private_key: RecipientPrivateKey,
+    *,
+    report_id: str,
+    depth: int,
+    total: int,
+) -> bytes | CaseKeys:
+    """Open one layer of :func:`wrap_for_custodians`: the custodian at ``depth`` of ``total``.
+
+    Returns the nested wrap for the custodian at ``depth + 1``, or, when ``depth`` is
+    the last layer, the case keys. The layer must name this report, this depth and
+    this number of custodians, so a layer opened out of order, with the wrong count,
+    or taken from another report is refused (:class:`DecryptionError`). Peeling every
+    layer in order gives what :func:`unwrap_by_custodians` gives, one custodian (one
+    machine) at a time.
+    """
+    if not 0 <= depth < total <= 255:
+        raise DecryptionError("decryption failed")
+    box = nacl.public.SealedBox(nacl.public.PrivateKey(private_key.reveal()))
+    try:
+        plain = box.decrypt(wrapped)
+    except (nacl.exceptions.CryptoError, TypeError, ValueError):
+        raise DecryptionError("decryption failed") from None
+    prefix = _layer_ad(report_id, depth, total)
+    if not hmac.compare_digest(plain[: len(prefix)], prefix):
+        raise DecryptionError("decryption failed")
+    inner = plain[len(prefix) :]
+    if depth == total - 1:
+        return _open_bundle(inner, report_id)
+    return inner
+
+
+def wrap_case_keys_size(report_id: str) -> int:
+    """The exact length of :func:`wrap_case_keys`' output for ``report_id``."""
+    return (
+        sodium.crypto_box_SEALBYTES
+        + len(_ad(b"wrap-bundle", report_id.encode()))
+        + 2 * KEY_BYTES
+    )
 
 
 def file_bucket(size: int) -> int:

@@ -308,3 +308,28 @@ class DeletionRecord(models.Model):
 
     def __str__(self) -> str:
         return f"Deleted case ({self.received_quarter})"
+
+
+class RecoveryRequest(models.Model):
+    """An offline recovery under way: a request file is with the custodians.
+
+    The request id is in the file only; the server keeps its hash (so a database
+    reader cannot answer a request) and the digest of everything the file says,
+    checked again when the response comes back. The grantee is a peppered tag, and
+    ``grantee_check`` a peppered MAC of the key the request named, so a change of the
+    grantee's key in between is noticed; neither names the person to a dump.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    id_hash = models.CharField(max_length=64, unique=True)
+    digest = models.CharField(max_length=64)
+    custodian_ids = models.CharField(max_length=200)  # "<id>-<id>", in wrap order
+    grantee_tag = models.CharField(max_length=64)
+    grantee_check = models.CharField(max_length=64)
+    key_version = models.PositiveIntegerField()  # the case's, when requested
+    requested_on = models.DateField()
+    expires_on = models.DateField()
+    used_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Recovery request for {self.case_id}"

@@ -30,7 +30,7 @@ import nacl.exceptions
 import nacl.hash
 import nacl.public
 import nacl.utils
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
@@ -38,8 +38,9 @@ from django.db.models import F
 from django.views.decorators.debug import sensitive_variables
 
 from oversight.accounts.models import Company, Role, RoleAssignment, User
-from oversight.accounts.queries import company_today, holders_of
-from oversight.complaints import conf, crypto
+from oversight.accounts.permissions import can
+from oversight.accounts.queries import company_today, holders_of, roles_in
+from oversight.complaints import ceremony, conf, crypto
 from oversight.complaints.models import (
     Attachment,
     Case,
@@ -52,6 +53,7 @@ from oversight.complaints.models import (
     ReceiptFailures,
     RecipientKey,
     RecoveryCustodian,
+    RecoveryRequest,
     ReporterSession,
     Status,
     WrappedKey,
@@ -1422,7 +1424,12 @@ def recover(
     For when every holder has lost their key. The custodians type their kits; the
     nested wrap for exactly their set opens only with all of them. The grantee must
     have a complaint key and must not be excluded from the case.
+
+    The quick path: the kits are typed into this process, which holds the case keys
+    while it re-wraps them. :func:`request_recovery` and :func:`complete_recovery`
+    keep both off the server (the custodians peel offline, ``ceremony.py``).
     """
+    _check_may_recover(actor, case.company)
     keys = open_by_custodians(case, kits)
     group = sorted((c for c, _ in kits), key=lambda c: c.pk)
     grantee_key = RecipientKey.objects.filter(user=grantee).first()
@@ -1446,6 +1453,235 @@ def recover(
         company=case.company,
         data={"on": on, "custodians": [c.label for c in group]},
     )
+
+
+# --- offline recovery: neither the kits nor the case keys reach the server --------------
+
+RECOVERY_REQUEST_DAYS = 7
+"""A request file answers for this many days; then it must be made again."""
+_NO_SHRED_KEY = (
+    "The case's shred key file is missing: its wraps can no longer be opened."
+)
+
+
+def may_recover(actor: User, company: Company) -> bool:
+    """Who may start and complete a recovery: whoever configures the channel (the chair)."""
+    return can(roles_in(actor, company), "complaints.configure")
+
+
+def _check_may_recover(actor: User, company: Company) -> None:
+    if not may_recover(actor, company):
+        raise PermissionDenied(
+            "Only the committee chair may run a recovery for this company."
+        )
+
+
+def _request_id_hash(request_id: str) -> str:
+    digest: bytes = nacl.hash.blake2b(
+        request_id.encode(), digest_size=32, person=b"ovs-recovery-id"
+    )
+    return digest.decode("ascii")
+
+
+def _grantee_check(user: User, public_key: bytes) -> str:
+    return conf.public_key_mac("recovery-grantee", user.pk, public_key)
+
+
+@dataclass(frozen=True)
+class IssuedRequest:
+    """What ``recovery-request`` tells the requester: the code to read to each custodian."""
+
+    code: str
+    custodians: tuple[ceremony.Custodian, ...]
+    expires_on: date
+
+
+@transaction.atomic
+def request_recovery(
+    case: Case,
+    *,
+    actor: User,
+    custodians: list[RecoveryCustodian],
+    grantee: User,
+    on: date,
+    out: Path,
+) -> IssuedRequest:
+    """Write an offline recovery request to ``out`` for these custodians to peel.
+
+    The file holds the nested wrap of exactly this set of custodians without the shred
+    layer (:func:`inner_wrap`), the case's sealed ``internal`` record (the last
+    custodian checks the exclusions with it), and the grantee's MAC-verified public
+    key. No kit is asked for and no case key is opened here. The server keeps the
+    hash of the request id and the digest of the file (:class:`RecoveryRequest`), and
+    writes ``complaints.recovery_requested`` (sealed) to the case's chain. The file is
+    written last, inside the transaction: if it cannot be written, nothing is kept.
+    """
+    _check_may_recover(actor, case.company)
+    ids = [c.pk for c in custodians]
+    if not custodians or len(set(ids)) != len(ids):
+        raise ValidationError("Name each custodian once, with --custodian.")
+    if any(
+        c.channel.company_id != case.company_id or c.retired_on is not None
+        for c in custodians
+    ):
+        raise ValidationError("Give the active custodians of this case's company.")
+    group = tuple(sorted(custodians, key=lambda c: c.pk))
+    wrap = case.wraps.filter(holder_tag=_recovery_tag(group)).first()
+    if wrap is None:
+        raise ValidationError("These custodians hold no recovery path for this case.")
+    for custodian in group:
+        if trusted_public_key(custodian) is None:
+            raise ValidationError(f"{custodian.label}'s stored key fails its check.")
+    grantee_key = RecipientKey.objects.filter(user=grantee).first()
+    grantee_public = trusted_public_key(grantee_key) if grantee_key else None
+    if grantee_public is None:
+        raise ValidationError("This person has no complaint key that passes its check.")
+    expires_on = on + timedelta(days=RECOVERY_REQUEST_DAYS)
+    request_id = _random_id("R", 26)  # 130 bits
+    request = ceremony.Request(
+        id=request_id,
+        case=case.id,
+        company=case.company.name,
+        requested_on=on,
+        expires_on=expires_on,
+        custodians=tuple(
+            ceremony.Custodian(
+                id=c.pk, label=c.label, fingerprint=fingerprint(bytes(c.public_key))
+            )
+            for c in group
+        ),
+        internal=bytes(case.internal),
+        grantee_id=grantee.pk,
+        grantee_email=grantee.email,
+        grantee_public_key=grantee_public,
+    )
+    RecoveryRequest.objects.create(
+        case=case,
+        id_hash=_request_id_hash(request_id),
+        digest=request.digest,
+        custodian_ids="-".join(str(c.pk) for c in group),
+        grantee_tag=conf.holder_tag(grantee.pk),
+        grantee_check=_grantee_check(grantee, grantee_public),
+        key_version=case.key_version,
+        requested_on=on,
+        expires_on=expires_on,
+    )
+    _record(
+        case,
+        "recovery_requested",
+        actor,
+        {
+            "custodians": [c.label for c in group],
+            "grantee": grantee.pk,
+            "on": on,
+            "expires_on": expires_on,
+        },
+    )
+    try:
+        ceremony.write_new(
+            out,
+            ceremony.RequestFile(request, 0, inner_wrap(case.id, wrap.wrapped)).dumps(),
+        )
+    except ceremony.CeremonyError as error:
+        raise ValidationError(str(error)) from None
+    except crypto.DecryptionError:
+        raise ValidationError(_NO_SHRED_KEY) from None
+    return IssuedRequest(
+        code=request.code, custodians=request.custodians, expires_on=expires_on
+    )
+
+
+@transaction.atomic
+def complete_recovery(
+    response_text: str | bytes, *, actor: User, on: date | None = None
+) -> Case:
+    """Store the last custodian's wrap as the grantee's, and use the request up.
+
+    The response must answer a pending, unexpired, unused request, with the digest
+    of the request as it was issued; the case's keys must not have been rotated and
+    the grantee's key not replaced since. The wrap gets the shred layer like every
+    stored wrap and replaces any earlier wrap of the grantee's. Written like
+    :func:`recover`: ``complaints.case_recovered`` (sealed) in the case's chain and
+    ``complaints.recovery_used`` in the company chain. Anything wrong: nothing stored.
+    ``on`` is the company's today unless given.
+    """
+    try:
+        response = ceremony.Response.loads(response_text)
+    except ceremony.CeremonyError as error:
+        raise ValidationError(str(error)) from None
+    row = (
+        RecoveryRequest.objects.select_for_update()
+        .select_related("case__company")
+        .filter(id_hash=_request_id_hash(response.request_id))
+        .first()
+    )
+    if row is None:
+        raise ValidationError(
+            "No recovery request matches this response (unknown, or its case was "
+            "shredded); nothing was stored."
+        )
+    case = row.case
+    _check_may_recover(actor, case.company)
+    on = on or company_today(case.company)
+    if row.used_on is not None:
+        raise ValidationError(
+            f"This recovery request was already used on {row.used_on}; nothing was stored."
+        )
+    if on > row.expires_on:
+        raise ValidationError(
+            f"This recovery request expired on {row.expires_on}; make a new one."
+        )
+    if not hmac.compare_digest(row.digest, response.digest):
+        raise ValidationError(
+            "This response answers a request that is not the one issued (it was "
+            "changed on its way); nothing was stored."
+        )
+    if len(response.wrap) != crypto.wrap_case_keys_size(case.id):
+        raise ValidationError("The response's wrap is not a wrap of this case's keys.")
+    if case.key_version != row.key_version:
+        raise ValidationError(
+            "The case's keys were rotated since the request; make a new request."
+        )
+    grantee = users_by_tag().get(row.grantee_tag)
+    grantee_key = RecipientKey.objects.filter(user=grantee).first() if grantee else None
+    public = trusted_public_key(grantee_key) if grantee_key else None
+    if (
+        grantee is None
+        or public is None
+        or not hmac.compare_digest(_grantee_check(grantee, public), row.grantee_check)
+    ):
+        raise ValidationError(
+            "The grantee's complaint key changed since the request; make a new request."
+        )
+    if RecoveryRequest.objects.filter(pk=row.pk, used_on=None).update(used_on=on) != 1:
+        raise ValidationError("This recovery request was already used.")
+    tag = conf.holder_tag(grantee.pk)
+    case.wraps.filter(holder_tag=tag).delete()
+    try:
+        stored = _outer(case.id, response.wrap)
+    except crypto.DecryptionError:
+        raise ValidationError(_NO_SHRED_KEY) from None
+    WrappedKey.objects.create(case=case, holder_tag=tag, wrapped=stored)
+    by_id = {
+        c.pk: c for c in RecoveryCustodian.objects.filter(channel__company=case.company)
+    }
+    labels = [by_id[pk].label for pk in _custodian_ids(row.custodian_ids)]
+    _record(
+        case,
+        "case_recovered",
+        actor,
+        {"custodians": labels, "grantee": grantee.pk, "on": on, "offline": True},
+    )
+    record(
+        "complaints.recovery_used",
+        actor=actor,
+        company=case.company,
+        data={"on": on, "custodians": labels},
+    )
+    return case
+
+
+# --- departures ----------------------------------------------------------------------------
 
 
 @transaction.atomic
