@@ -830,3 +830,23 @@ def test_policy_page_shows_each_items_use(world, personas, client_for):
         .content.decode()
     )
     assert "Policy item AR-1: 1 approval(s) totalling 40000.00, within the cap" in page
+
+
+def test_status_badges_speak_words_not_codes(world, client_for):
+    """Communication statuses read "not yet due" or "due soon", as on the compliance
+    dashboard, never the enum's value."""
+    import re
+
+    ada = client_for("ada")
+    pages = [
+        ada.get(reverse("auditors:overview")).content.decode(),
+        ada.get(
+            reverse("auditors:engagement", args=[world["reg"].engagement.pk])
+        ).content.decode(),
+        ada.get(reverse("dashboard")).content.decode(),
+    ]
+    for page in pages:
+        badges = re.findall(r'class="badge status-(\w+)">([^<]*)<', page)
+        assert badges
+        for code, words in badges:
+            assert "_" not in words, (code, words)
