@@ -6,6 +6,7 @@ only the engagements of their firm (404 for any other, as for an absent row).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -173,18 +174,50 @@ class AlertView:
     engagement_id: int | None
 
 
+_REF = re.compile(
+    r"\b(?:(?P<word>[Ff]ee|[Aa]pproval) )?auditors\.(?P<kind>fee|approval):(?P<pk>\d+)\b"
+)
+
+
+def readable(message: str, names: dict[str, str]) -> str:
+    """The rules name records by reference (``Fee auditors.fee:12``); people read them
+    by what they are (``Fee “Tax advice” (#12)``). An unknown reference keeps its number."""
+
+    def name(found: re.Match[str]) -> str:
+        word, kind, pk = found.group("word"), found.group("kind"), found.group("pk")
+        noun = (
+            word
+            if word and word.lower() == kind
+            else f"{word} {kind}"
+            if word
+            else kind
+        )
+        known = names.get(f"auditors.{kind}:{pk}")
+        return f"{noun} “{known}” (#{pk})" if known else f"{noun} #{pk}"
+
+    return _REF.sub(name, message)
+
+
 def open_alerts(company: Company, *, as_of: date) -> list[AlertView]:
     """Reconciliation alerts and unreported approvals that no recorded action has closed."""
     fee_rows = list(fees(company))
     approval_rows = list(approvals(company))
     by_fee = {f"auditors.fee:{f.pk}": f.engagement_id for f in fee_rows}
+    names = {f"auditors.fee:{f.pk}": f.description for f in fee_rows} | {
+        f"auditors.approval:{a.pk}": a.description for a in approval_rows
+    }
     out: list[AlertView] = []
     for alert in preapproval.reconcile(
         [convert.fee(f) for f in fee_rows], [convert.approval(a) for a in approval_rows]
     ):
         key = f"{alert.rule_id}:{','.join(alert.fee_refs)}"
         out.append(
-            AlertView(key, alert.rule_id, alert.message, by_fee.get(alert.fee_refs[0]))
+            AlertView(
+                key,
+                alert.rule_id,
+                readable(alert.message, names),
+                by_fee.get(alert.fee_refs[0]),
+            )
         )
     committee = convert.committee(company, on=as_of)
     for row in approval_rows:

@@ -850,3 +850,32 @@ def test_status_badges_speak_words_not_codes(world, client_for):
         assert badges
         for code, words in badges:
             assert "_" not in words, (code, words)
+
+
+def test_alerts_name_fees_by_what_they_are(world, personas, client_for):
+    fee = services.record_fee(
+        world["reg"].engagement,
+        actor=personas["cleo"],
+        category="tax",
+        amount=D("500"),
+        description="Unapproved advice",
+    )
+    page = client_for("ada").get(reverse("auditors:overview")).content.decode()
+    assert f"Fee “Unapproved advice” (#{fee.pk})" in page
+    assert f"Fee auditors.fee:{fee.pk}" not in page
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("Fee auditors.fee:7 has no approval.", "Fee “Advice” (#7) has no approval."),
+        ("Names approval auditors.approval:9.", "Names approval #9."),
+        ("auditors.fee:70 and auditors.fee:7", "fee #70 and fee “Advice” (#7)"),
+        ("Fee auditors.approval:9 is odd.", "Fee approval #9 is odd."),
+        ("Nothing to name.", "Nothing to name."),
+    ],
+)
+def test_readable_references(message, expected):
+    from oversight.auditors.queries import readable
+
+    assert readable(message, {"auditors.fee:7": "Advice"}) == expected
