@@ -124,11 +124,33 @@ def test_nul_characters_are_refused_for_every_endpoint(body, token_for) -> None:
         HTTP_AUTHORIZATION=f"Bearer {token_for('fay')}",
     )
     assert response.status_code == 400
+    assert response.json() == {"detail": "Text may not contain NUL characters."}
+
+
+def test_nul_characters_are_named_in_production_too(token_for, settings) -> None:
+    settings.DEBUG = False
+    response = Client().post(
+        "/api/v1/committee/organisations",
+        '{"name": "A\\u0000B"}',
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token_for('fay')}",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Text may not contain NUL characters."}
+
+
+def test_a_body_that_is_not_json_is_still_refused_plainly(token_for) -> None:
+    response = Client().post(
+        "/api/v1/committee/organisations",
+        "{not json",
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token_for('fay')}",
+    )
+    assert response.status_code == 400
     assert response.json()["detail"].startswith("Cannot parse request body")
 
 
 def test_nul_characters_in_a_query_string_are_refused(token_for) -> None:
-    assert (
-        get("/ledger/events", token_for("ada"), action="accounts.\x00").status_code
-        == 400
-    )
+    response = get("/ledger/events", token_for("ada"), action="accounts.\x00")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Text may not contain NUL characters."}
