@@ -12,10 +12,13 @@ request there).
 from __future__ import annotations
 
 import os
+import secrets
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
 threads = int(os.environ.get("GUNICORN_THREADS", "12"))
+# The app keeps its held answers (the complaint channel's tarpit) 4 below this.
+os.environ["GUNICORN_THREADS"] = str(threads)
 worker_class = "gthread"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
@@ -32,3 +35,10 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Never echo request headers into error logs.
 capture_output = False
 proc_name = "oversight"
+
+
+def on_starting(server: object) -> None:
+    """Draw the complaint channel's challenge-binding seed once, in the arbiter, before
+    any worker is forked: every worker shares it, and it lives only in memory, so it is
+    gone when the server stops (oversight/complaints/conf.py reads it)."""
+    os.environ["OVERSIGHT_POW_BINDING_SEED"] = secrets.token_hex(32)

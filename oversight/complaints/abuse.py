@@ -142,9 +142,11 @@ class Client:
 
     ``key`` is the HMAC of its address under this process's hourly random key: what
     its windows are kept under. ``tags`` bind a challenge to it across processes: a
-    16-bit keyed hash of its address for this wall-clock hour and the previous one.
-    Sixteen bits refuse a challenge carried to another client 65,535 times in 65,536
-    and are shared by one address in 65,536, so a tag in a page names no address.
+    16-bit keyed hash of its address for this wall-clock hour and the previous one,
+    under a key drawn at server start and never stored. A challenge carried to
+    another client loses its slack (it must carry all the work that client owes);
+    sixteen bits catch the carry 65,535 times in 65,536 and are shared by one
+    address in 65,536, so a tag in a page names no address.
     """
 
     key: str
@@ -172,13 +174,18 @@ class Guard:
         policy: Policy | None = None,
         clock: Clock = time.time,
         sleep: Callable[[float], None] | None = None,
+        binding_seed: bytes | None = None,
     ) -> None:
         if len(secret) < 32:
             raise ValueError("the guard secret needs at least 32 bytes")
         self._mac_key = hashlib.blake2b(secret, person=b"ovs-pow-mac").digest()[:32]
-        self._binding_key = hashlib.blake2b(secret, person=b"ovs-pow-bind").digest()[
-            :32
-        ]
+        # The binding key is random per server start (drawn by gunicorn's arbiter
+        # before it forks, see deploy/gunicorn.conf.py, so every worker shares it) and
+        # never stored: a tag in a page cannot be tied to an address once the server
+        # has restarted, even by whoever holds the pepper.
+        self._binding_key = hashlib.blake2b(
+            binding_seed or secrets.token_bytes(32), person=b"ovs-pow-bind"
+        ).digest()[:32]
         self.policy = policy or Policy()
         self._clock = clock
         self._sleep = sleep or time.sleep
@@ -403,8 +410,11 @@ class Guard:
             raise ChallengeError("malformed")
         if where != ENDPOINTS[endpoint]:
             raise ChallengeError("stale")
-        if not client.bound(tag):
-            raise ChallengeError("elsewhere")
+        # A challenge carried from another address is no refusal by itself (dual-stack
+        # browsers, NAT pools and mobile networks change address between two
+        # requests): it only loses the slack, and must carry all the work this client
+        # owes now. At rest that is none, so a reporter is never refused for moving.
+        carried = not client.bound(tag)
         ttl = (
             self.policy.login_challenge_ttl
             if endpoint == "follow-up"
@@ -419,6 +429,8 @@ class Guard:
                 self._used.pop(used, None)
             if body in self._used:
                 raise ChallengeError("used")
+            if carried and bits < current:
+                raise ChallengeError("elsewhere")
             if bits < current - self.policy.bits_per_doubling:
                 raise ChallengeError("stale")
             if bits and not solution:

@@ -97,14 +97,37 @@ def holder_tag(user_id: int) -> str:
     ).hex()
 
 
+BINDING_SEED_VARIABLE = "OVERSIGHT_POW_BINDING_SEED"
+"""Set by gunicorn's arbiter at start (deploy/gunicorn.conf.py) for its workers to share;
+without it each process draws its own, which suits a single process."""
+
+_THREADS_KEPT_FREE = 4
+
+
+def tarpit_slots() -> int:
+    """Held answers per process: the setting, but never closer than 4 to the server's
+    threads (``GUNICORN_THREADS`` when gunicorn runs us), so they cannot put every
+    thread to sleep whatever the two settings say."""
+    configured = int(getattr(settings, "COMPLAINTS_TARPIT_SLOTS", 8))
+    threads = os.environ.get("GUNICORN_THREADS", "")
+    if threads.isdigit():
+        return max(0, min(configured, int(threads) - _THREADS_KEPT_FREE))
+    return configured
+
+
 @cache
 def guard() -> abuse.Guard:
     """This process's abuse guard (state in memory only), rotated on a timer too."""
     policy = abuse.Policy(
         tarpit_seconds=float(getattr(settings, "COMPLAINTS_TARPIT_SECONDS", 1)),
-        tarpit_slots=int(getattr(settings, "COMPLAINTS_TARPIT_SLOTS", 8)),
+        tarpit_slots=tarpit_slots(),
     )
-    made = abuse.Guard(_subkey(_GUARD), policy=policy)
+    seed = os.environ.get(BINDING_SEED_VARIABLE, "")
+    made = abuse.Guard(
+        _subkey(_GUARD),
+        policy=policy,
+        binding_seed=bytes.fromhex(seed) if len(seed) == 64 else None,
+    )
     abuse.start_rotation_timer(made)
     return made
 

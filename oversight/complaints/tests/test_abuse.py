@@ -59,12 +59,15 @@ def test_everything_keyed_by_a_client_is_forgotten_within_the_hour(guard, clock)
 
 
 def test_two_processes_key_the_same_address_differently():
-    one, two = (
-        Guard(SECRET).client("198.51.100.7"),
-        Guard(SECRET).client("198.51.100.7"),
-    )
+    seed = b"b" * 32  # what gunicorn's arbiter hands every worker
+    one = Guard(SECRET, binding_seed=seed).client("198.51.100.7")
+    two = Guard(SECRET, binding_seed=seed).client("198.51.100.7")
     assert one.key != two.key
-    assert one.tags == two.tags  # what binds a challenge is shared by every process
+    assert one.tags == two.tags  # what binds a challenge is shared by the workers
+    restarted = Guard(SECRET).client("198.51.100.7")
+    assert (
+        restarted.tags != one.tags
+    )  # and gone with the server: no pepper re-derives it
 
 
 def test_the_guard_secret_must_be_long_enough():
@@ -331,20 +334,32 @@ def test_at_rest_a_challenge_needs_no_work(guard):
 
 
 def test_a_challenge_works_across_processes(clock):
-    one, two = Guard(SECRET, clock=clock), Guard(SECRET, clock=clock)
+    seed = b"b" * 32
+    one, two = (Guard(SECRET, clock=clock, binding_seed=seed) for _ in range(2))
     challenge = one.issue(one.client("a"))
     two.redeem(two.client("a"), challenge.token, "")
 
 
-def test_a_challenge_counts_only_for_the_client_it_was_issued_to(clock):
-    """Challenges cannot be collected by one client and spent by another (M3)."""
-    one, two = Guard(SECRET, clock=clock), Guard(SECRET, clock=clock)
-    challenge = one.issue(one.client("198.51.100.7"))
+def test_a_carried_challenge_must_carry_all_the_work_its_new_client_owes(clock):
+    """Challenges collected cheaply by one client lose their slack on another (M3)."""
+    seed = b"b" * 32
+    one, two = (Guard(SECRET, clock=clock, binding_seed=seed) for _ in range(2))
+    guesser = two.client("198.51.100.8")
+    own = two.issue(guesser)  # at rest: 0 bits
+    collected = one.issue(one.client("198.51.100.7"))  # 0 bits, another address
+    for _ in range(two.policy.free_failures + 1):
+        two.record(guesser, Event.RECEIPT_FAILURE)
+    assert two.difficulty(guesser) == 2
     with pytest.raises(ChallengeError, match="elsewhere"):
-        two.redeem(two.client("198.51.100.8"), challenge.token, "")
-    with pytest.raises(ChallengeError, match="elsewhere"):
-        one.redeem(one.client("198.51.100.8"), challenge.token, "")
-    two.redeem(two.client("198.51.100.7"), challenge.token, "")
+        two.redeem(guesser, collected.token, "")
+    two.redeem(guesser, own.token, "")  # its own page keeps one step of slack
+
+
+def test_a_reporter_who_changes_address_is_never_refused_at_rest(clock):
+    """Dual-stack browsers, NAT pools and mobile networks move between requests."""
+    guard = Guard(SECRET, clock=clock)
+    challenge = guard.issue(guard.client("203.0.113.77"))
+    guard.redeem(guard.client("2001:db8::1"), challenge.token, "")
 
 
 def test_an_ipv6_client_keeps_its_challenge_within_its_64(clock):

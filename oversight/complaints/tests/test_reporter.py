@@ -282,11 +282,28 @@ def test_the_page_is_translated(channel):
     assert b"Who receives it" in en.content
 
 
-def test_a_form_sent_from_another_address_asks_again_and_keeps_the_text(channel):
-    """The challenge is bound to the client that fetched the page (M3): carried to
-    another address it is refused, the text stays, and the new page's form goes through."""
+def test_a_reporter_who_changes_address_is_not_refused(channel):
+    client = reporter()
+    data = _form(client)
+    moved = Client(REMOTE_ADDR="2001:db8::1", HTTP_USER_AGENT=UA)
+    moved.cookies = client.cookies
+    assert moved.post(reverse("report:intake", args=[SLUG]), data).status_code == 200
+    assert Case.objects.count() == 1
+
+
+def test_a_form_carried_to_an_address_that_owes_work_asks_again_and_keeps_the_text(
+    channel,
+):
+    """A challenge carried to another address must carry the work that address owes
+    (M3): it is refused, the text stays, and the new page's challenge goes through."""
+    from oversight.complaints import conf
+
     client = reporter()
     data = _form(client, text="Quarter-end journal entries were backdated.")
+    guard = conf.guard()
+    owing = guard.client("198.51.100.1")
+    for _ in range(guard.policy.free_failures + 1):
+        guard.record(owing, abuse.Event.RECEIPT_FAILURE)
     moved = Client(REMOTE_ADDR="198.51.100.1", HTTP_USER_AGENT=UA)
     moved.cookies = client.cookies
     refused = moved.post(reverse("report:intake", args=[SLUG]), data)
@@ -296,6 +313,9 @@ def test_a_form_sent_from_another_address_asks_again_and_keeps_the_text(channel)
     assert "Quarter-end journal entries were backdated." in page
     assert not Case.objects.exists()
     data["challenge"] = hidden(page, "challenge")
+    bits = int(re.search(r'data-pow-bits="(\d+)"', page).group(1))
+    assert bits == 2
+    data["solution"] = abuse.solve(data["challenge"], bits)
     sent = moved.post(reverse("report:intake", args=[SLUG]), data)
     assert sent.status_code == 200
     assert Case.objects.count() == 1
@@ -353,3 +373,30 @@ def test_behind_a_trusted_proxy_clients_are_told_apart_by_the_named_header(
     )
     assert client_key(one) != client_key(two)
     assert client_key(one) == conf.guard().client("198.51.100.1")
+
+
+@pytest.mark.parametrize(
+    ("threads", "configured", "slots"),
+    [("12", 8, 8), ("8", 8, 4), ("4", 8, 0), ("", 8, 8), ("many", 3, 3)],
+)
+def test_held_answers_never_take_the_last_four_threads(
+    settings, monkeypatch, threads, configured, slots
+):
+    from oversight.complaints import conf
+
+    monkeypatch.setenv("GUNICORN_THREADS", threads)
+    settings.COMPLAINTS_TARPIT_SLOTS = configured
+    assert conf.tarpit_slots() == slots
+
+
+def test_workers_share_the_binding_seed_their_arbiter_drew(monkeypatch):
+    from oversight.complaints import conf
+
+    monkeypatch.setenv(conf.BINDING_SEED_VARIABLE, "ab" * 32)
+    conf.guard.cache_clear()
+    one = conf.guard().client(IP)
+    conf.guard.cache_clear()  # another worker of the same server
+    assert conf.guard().client(IP).tags == one.tags
+    monkeypatch.delenv(conf.BINDING_SEED_VARIABLE)
+    conf.guard.cache_clear()  # a server started again draws anew
+    assert conf.guard().client(IP).tags != one.tags
