@@ -6,9 +6,11 @@ client's address; times shown or stored are dates.
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -35,6 +37,8 @@ from oversight.complaints.reporter import (
     set_session_cookie,
     with_reporter_cookie,
 )
+
+logger = logging.getLogger("oversight.complaints")
 
 
 def _channel(slug: str) -> Channel:
@@ -86,7 +90,7 @@ def _people(channel: Channel) -> list[tuple[int, str]]:
 
 
 @reporter_route
-@sensitive_post_parameters("text", "contact", "nonce")
+@sensitive_post_parameters("text", "contact", "nonce", "challenge", "solution")
 @require_http_methods(["GET", "POST"])
 def intake(request: HttpRequest, slug: str) -> HttpResponse:
     channel = _channel(slug)
@@ -105,6 +109,7 @@ def intake(request: HttpRequest, slug: str) -> HttpResponse:
     guard.note_request()
     data = request.POST.copy()
     form = ReportForm(data, request.FILES, people=_people(channel))
+    status = 400
     if getattr(request, "complaints_upload_too_large", False):
         form.add_error("documents", _("A file is larger than the limit."))
     elif form.is_valid():
@@ -151,6 +156,20 @@ def intake(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except ValidationError as exc:
             form.add_error(None, exc)
+        except (DatabaseError, OSError) as exc:
+            # The same form sent again files the same report (its nonce carries the
+            # receipt), so the reporter loses nothing by trying again.
+            logger.warning(
+                "complaints: a report could not be stored (%s)", type(exc).__name__
+            )
+            status = 503
+            form.add_error(
+                None,
+                _(
+                    "Your report could not be stored just now. Nothing was lost: "
+                    "send the form again in a moment."
+                ),
+            )
         else:
             if case.receipt_confirmed:
                 return _already_received(request, company)
@@ -164,10 +183,14 @@ def intake(request: HttpRequest, slug: str) -> HttpResponse:
                     "form": confirm,
                 },
             )
+    if request.FILES and form.errors:
+        form.add_error(
+            None, _("Files are not kept on a page sent back: attach them again.")
+        )
     context = _intake_context(channel, form, request, data)
     return with_reporter_cookie(
         request,
-        render(request, "complaints/report_form.html", context, status=400),
+        render(request, "complaints/report_form.html", context, status=status),
     )
 
 
@@ -238,7 +261,7 @@ def confirm_receipt(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @reporter_route
-@sensitive_post_parameters("receipt")
+@sensitive_post_parameters("receipt", "challenge", "solution")
 @require_http_methods(["GET", "POST"])
 def follow_up(request: HttpRequest, slug: str) -> HttpResponse:
     channel = _channel(slug)

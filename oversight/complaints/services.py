@@ -633,26 +633,58 @@ def excluded_ids(case: Case, keys: crypto.CaseKeys) -> set[int]:
 _WRITERS = threading.Lock()
 
 
+WRITER_WAIT = 10.0
+"""Seconds a submission queues for its turn before it goes on with SQLite's own busy
+handler (which then waits up to the database's timeout): a writer that never lets go
+delays submissions, it never stops them."""
+
+
 @contextmanager
 def _one_writer() -> Iterator[None]:
     """One submission transaction at a time on an SQLite database.
 
     The threads of a process queue on a lock and the processes on an ``flock`` beside
-    the database file; both wake the next writer at once, where SQLite's own busy
-    handler would sleep in steps of up to 100 ms. PostgreSQL needs neither.
+    the database file; both hand over at once, where SQLite's own busy handler would
+    sleep in steps of up to 100 ms. Past ``WRITER_WAIT``, or if the lock file cannot be
+    opened, the submission goes on without its turn. PostgreSQL needs neither.
     """
     wrapper = connections[DEFAULT_DB_ALIAS]
     if not isinstance(wrapper, SQLiteWrapper) or wrapper.is_in_memory_db():
         yield
         return
-    with _WRITERS:
-        lock = f"{wrapper.settings_dict['NAME']}.submit-lock"
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    deadline = time.monotonic() + WRITER_WAIT
+    if not _WRITERS.acquire(timeout=WRITER_WAIT):
+        yield
+        return
+    try:
+        fd = _writer_lock(f"{wrapper.settings_dict['NAME']}.submit-lock", deadline)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
             yield
         finally:
-            os.close(fd)  # closing the descriptor releases the lock
+            if fd is not None:
+                os.close(fd)  # closing the descriptor releases the lock
+    finally:
+        _WRITERS.release()
+
+
+def _writer_lock(path: str, deadline: float) -> int | None:
+    """The locked descriptor of ``path``, or ``None`` past ``deadline`` or if it cannot
+    be opened (logged; the busy handler then serialises the writers)."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        logger.warning("complaints: the submission lock %s: %s", path, exc.strerror)
+        return None
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return fd
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                os.close(fd)
+                logger.warning("complaints: a submission went on without its turn")
+                return None
+            time.sleep(0.002)
 
 
 @sensitive_variables("receipt", "keys", "data")

@@ -400,3 +400,45 @@ def test_workers_share_the_binding_seed_their_arbiter_drew(monkeypatch):
     monkeypatch.delenv(conf.BINDING_SEED_VARIABLE)
     conf.guard.cache_clear()  # a server started again draws anew
     assert conf.guard().client(IP).tags != one.tags
+
+
+def test_a_report_the_database_cannot_take_now_keeps_the_form(channel, monkeypatch):
+    """A storage failure answers 503 with the text kept, never a 500; the same form sent
+    again files the report (its nonce carries the receipt)."""
+    from django.db import OperationalError
+
+    client = reporter()
+    data = _form(client, text="The reserve was released to meet guidance.")
+    real = services.submit_report
+
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(services, "submit_report", locked)
+    failed = client.post(reverse("report:intake", args=[SLUG]), data)
+    assert failed.status_code == 503
+    page = failed.content.decode()
+    assert "could not be stored just now" in page
+    assert "The reserve was released to meet guidance." in page
+    assert not Case.objects.exists()
+    monkeypatch.setattr(services, "submit_report", real)
+    data["challenge"] = hidden(page, "challenge")
+    sent = client.post(reverse("report:intake", args=[SLUG]), data)
+    assert sent.status_code == 200
+    assert Case.objects.count() == 1
+
+
+def test_a_page_sent_back_says_the_files_must_be_attached_again(channel):
+    client = reporter()
+    data = _form(
+        client,
+        challenge="not-a-challenge",
+        documents=[SimpleUploadedFile("ledger.csv", b"a,b\n1,2\n", "text/csv")],
+    )
+    page = client.post(reverse("report:intake", args=[SLUG]), data)
+    assert page.status_code == 400
+    assert b"attach them again" in page.content
+    plain = client.post(
+        reverse("report:intake", args=[SLUG]), _form(client, challenge="x")
+    )
+    assert b"attach them again" not in plain.content

@@ -81,3 +81,44 @@ def test_a_submission_inserts_in_a_few_queries(
             company, receipt=receipt, data=_input(files=(upload,)), on=TODAY
         )
     assert case.attachments.count() == 1
+
+
+def _sqlite_file(tmp_path, monkeypatch):
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL needs no writer lock")
+    database = tmp_path / "oversight.sqlite3"
+    monkeypatch.setitem(connection.settings_dict, "NAME", str(database))
+    monkeypatch.setattr(connection, "is_in_memory_db", lambda: False)
+    return database
+
+
+def test_a_writer_that_never_lets_go_delays_a_submission_but_never_stops_it(
+    tmp_path, monkeypatch
+):
+    import time
+
+    database = _sqlite_file(tmp_path, monkeypatch)
+    monkeypatch.setattr(services, "WRITER_WAIT", 0.05)
+    stuck = os.open(f"{database}.submit-lock", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(stuck, fcntl.LOCK_EX)
+    try:
+        started = time.monotonic()
+        with services._one_writer():
+            waited = time.monotonic() - started
+        assert waited >= 0.05
+    finally:
+        os.close(stuck)
+    with services._one_writer():  # and the next one takes its turn as usual
+        pass
+
+
+def test_a_lock_file_that_cannot_be_opened_leaves_submissions_to_sqlite(
+    tmp_path, monkeypatch
+):
+    _sqlite_file(tmp_path, monkeypatch)
+    monkeypatch.setitem(
+        connection.settings_dict, "NAME", str(tmp_path / "missing" / "db.sqlite3")
+    )
+    with services._one_writer():
+        pass
+    assert not (tmp_path / "missing").exists()
