@@ -717,22 +717,73 @@ def submit_report(
     if data.category not in Category.values:
         raise ValidationError("Choose a category.")
     _check_files(data.files)
-    new = _prepare_case(company, keys, verifier, data, on, suspect)
-    try:
-        with _one_writer(), transaction.atomic():
-            new.case.save(force_insert=True)
-            WrappedKey.objects.bulk_create(new.wraps)
-            Attachment.objects.bulk_create(new.files)
-    except IntegrityError:
-        _destroy_shred_key(new.case.id)
-        existing = Case.objects.filter(receipt_verifier=verifier).first()
-        if existing is None:
+    for _attempt in range(_PREPARE_ATTEMPTS):
+        new = _prepare_case(company, keys, verifier, data, on, suspect)
+        try:
+            with _one_writer(), transaction.atomic():
+                # The recipients were read before the transaction: if a holder left, a
+                # key changed or the custodians changed since, wrap again for the
+                # roster of now. The channel row lock orders this with role_ended().
+                channel = Channel.objects.select_for_update().get(company=company)
+                if (
+                    _roster(company, channel, on, new.excluded).fingerprint
+                    != new.roster
+                ):
+                    raise _RosterChanged
+                new.case.save(force_insert=True)
+                WrappedKey.objects.bulk_create(new.wraps)
+                Attachment.objects.bulk_create(new.files)
+        except _RosterChanged:
+            _destroy_shred_key(new.case.id)
+            continue
+        except IntegrityError:
+            _destroy_shred_key(new.case.id)
+            existing = Case.objects.filter(receipt_verifier=verifier).first()
+            if existing is None:
+                raise
+            return existing, False
+        except BaseException:
+            _destroy_shred_key(new.case.id)
             raise
-        return existing, False
-    except BaseException:
-        _destroy_shred_key(new.case.id)
-        raise
-    return new.case, True
+        return new.case, True
+    raise ValidationError(
+        "The committee's membership is changing; send the report again in a moment."
+    )
+
+
+_PREPARE_ATTEMPTS = 3
+
+
+class _RosterChanged(Exception):
+    """The recipients changed between a submission's preparation and its write."""
+
+
+@dataclass(frozen=True)
+class _Roster:
+    """A new case's recipients with their key rows, and a fingerprint of everything its
+    wraps depend on: who the recipients are, their public keys, the custodians' version."""
+
+    recipients: list[User]
+    keys: list[RecipientKey]
+    fingerprint: tuple[object, ...]
+
+
+def _roster(
+    company: Company, channel: Channel, on: date, excluded: set[int]
+) -> _Roster:
+    recipients = [
+        u for u in holders_of(company, RECIPIENT_ROLES, on=on) if u.pk not in excluded
+    ]
+    if not recipients and channel.fallback is not None:
+        recipients = [channel.fallback] if channel.fallback_id not in excluded else []
+    ids = sorted(u.pk for u in recipients)
+    keys = list(RecipientKey.objects.filter(user_id__in=ids).order_by("user_id"))
+    fingerprint = (
+        channel.recovery_version,
+        tuple(ids),
+        tuple((k.user_id, bytes(k.public_key), k.mac) for k in keys),
+    )
+    return _Roster(recipients, keys, fingerprint)
 
 
 @dataclass(frozen=True)
@@ -742,6 +793,8 @@ class _NewCase:
     case: Case
     wraps: list[WrappedKey]
     files: list[Attachment]
+    excluded: set[int]
+    roster: tuple[object, ...]
 
 
 def _prepare_case(
@@ -758,11 +811,7 @@ def _prepare_case(
     people = {u.pk: u for u in concernable(company, on)}
     concerns = [people[pk] for pk in data.concerns if pk in people]
     excluded = {u.pk for u in concerns}
-    recipients = [
-        u for u in holders_of(company, RECIPIENT_ROLES, on=on) if u.pk not in excluded
-    ]
-    if not recipients and channel.fallback is not None:
-        recipients = [channel.fallback] if channel.fallback_id not in excluded else []
+    roster = _roster(company, channel, on, excluded)
     keys = crypto.CaseKeys.generate()
     reporter_public = crypto.reporter_private_key(reporter_keys(receipt)).public_key
     audit = crypto.RecipientPrivateKey.generate()
@@ -800,14 +849,14 @@ def _prepare_case(
         )
         keys_by_user = {
             k.user_id: public
-            for k in RecipientKey.objects.filter(user__in=recipients)
+            for k in roster.keys
             if (public := trusted_public_key(k)) is not None
         }
         wraps = [
             _holder_wrap(
                 case, keys, conf.holder_tag(user.pk), keys_by_user[user.pk], shred
             )
-            for user in recipients
+            for user in roster.recipients
             if user.pk in keys_by_user
         ]
         wraps += _recovery_wraps(case, keys, channel, excluded, shred)
@@ -818,7 +867,13 @@ def _prepare_case(
     except BaseException:
         _destroy_shred_key(case.id)
         raise
-    return _NewCase(case=case, wraps=wraps, files=files)
+    return _NewCase(
+        case=case,
+        wraps=wraps,
+        files=files,
+        excluded=excluded,
+        roster=roster.fingerprint,
+    )
 
 
 def reporter_keys(receipt: str | crypto.ReceiptKeys) -> crypto.ReceiptKeys:
@@ -1729,7 +1784,8 @@ def role_ended(user: User, company: Company, *, on: date) -> int:
         u.pk for u in holders_of(company, RECIPIENT_ROLES, on=on + timedelta(days=1))
     }:
         return 0
-    channel = Channel.objects.filter(company=company).first()
+    # Locked, so a submission in flight either sees this departure or is seen by it.
+    channel = Channel.objects.select_for_update().filter(company=company).first()
     if channel is None or channel.fallback_id == user.pk:
         return 0
     tag = conf.holder_tag(user.pk)

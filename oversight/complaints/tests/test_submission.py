@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import fcntl
 import os
+from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 
 from oversight.complaints import conf, crypto, services
@@ -76,7 +78,7 @@ def test_a_submission_inserts_in_a_few_queries(
 ):
     receipt = crypto.normalise_receipt(crypto.new_receipt())
     upload = services.Upload("ledger.csv", "text/csv", b"a,b\n1,2\n")
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(14):
         case, _ = services.submit_report(
             company, receipt=receipt, data=_input(files=(upload,)), on=TODAY
         )
@@ -122,3 +124,56 @@ def test_a_lock_file_that_cannot_be_opened_leaves_submissions_to_sqlite(
     with services._one_writer():
         pass
     assert not (tmp_path / "missing").exists()
+
+
+def test_a_member_who_leaves_while_a_report_is_prepared_gets_no_wrap(
+    company, channel, keys, personas, monkeypatch
+):
+    """The recipients are read before the write: a departure committed in between
+    is seen at the write, and the case is wrapped again for the roster of now."""
+    from oversight.accounts.models import RoleAssignment
+
+    prepare = services._prepare_case
+    left: list[bool] = []
+
+    def prepare_then_ben_leaves(*args, **kwargs):
+        new = prepare(*args, **kwargs)
+        if not left:
+            left.append(True)
+            RoleAssignment.objects.filter(company=company, user=personas["ben"]).update(
+                ends_on=TODAY - timedelta(days=1)
+            )
+            services.role_ended(personas["ben"], company, on=TODAY - timedelta(days=1))
+        return new
+
+    monkeypatch.setattr(services, "_prepare_case", prepare_then_ben_leaves)
+    receipt = crypto.normalise_receipt(crypto.new_receipt())
+    case, created = services.submit_report(
+        company, receipt=receipt, data=_input(), on=TODAY
+    )
+    assert created
+    assert not case.wraps.filter(
+        holder_tag=conf.holder_tag(personas["ben"].pk)
+    ).exists()
+    assert case.wraps.filter(holder_tag=conf.holder_tag(personas["ada"].pk)).exists()
+    assert len(list(conf.shred_key_dir().glob("*.key"))) == 1  # the first one went
+
+
+def test_a_roster_that_keeps_changing_is_a_clear_message(
+    company, channel, keys, monkeypatch
+):
+    calls = iter(range(100))
+    roster = services._roster
+
+    def moving(*args, **kwargs):
+        found = roster(*args, **kwargs)
+        return services._Roster(
+            found.recipients, found.keys, (*found.fingerprint, next(calls))
+        )
+
+    monkeypatch.setattr(services, "_roster", moving)
+    receipt = crypto.normalise_receipt(crypto.new_receipt())
+    with pytest.raises(ValidationError, match="membership is changing"):
+        services.submit_report(company, receipt=receipt, data=_input(), on=TODAY)
+    assert not Case.objects.exists()
+    assert not list(conf.shred_key_dir().glob("*.key"))
