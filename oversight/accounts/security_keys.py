@@ -68,7 +68,6 @@ class Reason(StrEnum):
     BAD_SIGNATURE = "bad_signature"
     USER_HANDLE_MISMATCH = "user_handle_mismatch"
     SIGN_COUNT_NOT_INCREASED = "sign_count_not_increased"  # a possible cloned key
-    ALREADY_REGISTERED = "already_registered"
     INVALID = "invalid"
 
 

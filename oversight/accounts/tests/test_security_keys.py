@@ -632,3 +632,23 @@ def test_keys_are_personal_so_anyone_signed_in_can_add_their_own(
     assert (
         b"Blue key" not in client_for("ada").get(reverse("accounts:security")).content
     )
+
+
+def test_the_key_list_costs_the_same_queries_for_one_key_or_many(
+    personas, client_for
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("ada")
+    enrol(client, new_key(), name="Key 1")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("accounts:security")).status_code == 200
+        return len(captured)
+
+    one = queries()
+    for n in (2, 3, 4):
+        enrol(client, new_key(), name=f"Key {n}")
+    assert queries() == one
