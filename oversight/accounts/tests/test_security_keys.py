@@ -652,3 +652,78 @@ def test_the_key_list_costs_the_same_queries_for_one_key_or_many(
     for n in (2, 3, 4):
         enrol(client, new_key(), name=f"Key {n}")
     assert queries() == one
+
+
+# --- settings ------------------------------------------------------------------------------
+
+
+def _relying_party_settings(env: dict[str, str]):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    names = ("SITE_URL", "WEBAUTHN_RP_ID", "WEBAUTHN_ORIGIN", "WEBAUTHN_RP_NAME")
+    clean = {k: v for k, v in os.environ.items() if k not in names}
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from django.conf import settings as s; "
+            "print(s.WEBAUTHN_RP_ID, s.WEBAUTHN_ORIGIN, s.WEBAUTHN_RP_NAME)",
+        ],
+        env={
+            **clean,
+            "DEBUG": "true",
+            "DJANGO_SETTINGS_MODULE": "oversight.settings",
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[3],
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        (
+            {"SITE_URL": "https://board.example.com/"},
+            "board.example.com https://board.example.com Oversight",
+        ),
+        (
+            {"SITE_URL": "http://localhost:8000"},
+            "localhost http://localhost:8000 Oversight",
+        ),
+        (
+            {
+                "SITE_URL": "https://board.example.com",
+                "WEBAUTHN_RP_ID": "example.com",
+                "WEBAUTHN_RP_NAME": "Audit committee",
+            },
+            "example.com https://board.example.com Audit committee",
+        ),
+    ],
+)
+def test_the_relying_party_comes_from_site_url_unless_set(env, expected) -> None:
+    result = _relying_party_settings(env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"SITE_URL": "https://board.example.com", "WEBAUTHN_RP_ID": "evil.example"},
+        {"SITE_URL": "https://board.example.com", "WEBAUTHN_RP_ID": "ard.example.com"},
+        {
+            "SITE_URL": "https://board.example.com",
+            "WEBAUTHN_ORIGIN": "https://board.example.com.evil.example",
+        },
+    ],
+)
+def test_a_relying_party_id_that_does_not_cover_the_origin_stops_start_up(env) -> None:
+    result = _relying_party_settings(env)
+    assert result.returncode != 0
+    assert "WEBAUTHN_RP_ID" in result.stderr and "must be the host of" in result.stderr

@@ -1,7 +1,8 @@
 """A security key in a real browser: Chromium's virtual authenticator (DevTools protocol).
 
 ben signs in with his password and authenticator code, registers a key on the security
-page, signs out, and signs in again with the password and the key. Every page the key
+page, signs out, signs in again with the password and the key, confirms a sensitive
+action (removing the key) with his password and the key, and removes it. Every page the key
 touches is checked with axe; the network guard fails the test on any request that
 leaves the machine, any CSP violation (the page's script is our own static file) and
 any uncaught error.
@@ -99,6 +100,33 @@ def test_a_security_key_is_enrolled_and_signs_in(
     assert used.data["user_verified"] is True
     stored.refresh_from_db()
     assert stored.last_used_at is not None
-    assert not LedgerEvent.objects.filter(
-        action="accounts.security_key_failed"
-    ).exists()
+
+    # A sensitive action asks again; the key answers for the code.
+    settings.REAUTH_MAX_AGE_SECONDS = 0
+    page.goto(base + "/accounts/security/")
+    page.get_by_role("button", name="Remove Laptop passkey").click()
+    page.wait_for_url("**/accounts/confirm/**")
+    settings.REAUTH_MAX_AGE_SECONDS = 300
+    _accessible(page)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Confirm with your security key").click()
+    page.wait_for_url(base + "/accounts/security/")
+    page.get_by_role("button", name="Remove Laptop passkey").click()
+    page.wait_for_url(base + "/accounts/security/")
+    assert page.get_by_text(
+        "The security key “Laptop passkey” was removed."
+    ).is_visible()
+    assert page.get_by_text("No security keys yet.").is_visible()
+
+    actions = list(
+        LedgerEvent.objects.filter(actor=personas["ben"])
+        .filter(action__startswith="accounts.security_key_")
+        .values_list("action", "data__stage")
+    )
+    assert actions == [
+        ("accounts.security_key_added", None),
+        ("accounts.security_key_used", "sign-in"),
+        ("accounts.security_key_used", "reauth"),
+        ("accounts.security_key_removed", None),
+    ]
+    assert not SecurityKey.objects.filter(user=personas["ben"]).exists()
