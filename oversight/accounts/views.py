@@ -88,7 +88,7 @@ def _has_keys(user: User) -> bool:
     return exists
 
 
-KEY_REFUSALS = {
+KEY_REFUSALS: dict[Reason | None, str] = {
     Reason.NO_CHALLENGE: "The request to your key expired. Try again.",
     Reason.SIGN_COUNT_NOT_INCREASED: (
         "This key's use counter went backwards, which can mean the key was copied. "
@@ -116,7 +116,7 @@ def _check_key(
     if outcome.key is None:
         form.add_error(
             None,
-            KEY_REFUSALS.get(outcome.reason, "That security key was not accepted."),  # type: ignore[arg-type]
+            KEY_REFUSALS.get(outcome.reason, "That security key was not accepted."),
         )
     return outcome.key
 
