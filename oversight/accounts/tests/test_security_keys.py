@@ -727,3 +727,28 @@ def test_a_relying_party_id_that_does_not_cover_the_origin_stops_start_up(env) -
     result = _relying_party_settings(env)
     assert result.returncode != 0
     assert "WEBAUTHN_RP_ID" in result.stderr and "must be the host of" in result.stderr
+
+
+def test_an_answer_naming_another_user_handle_is_refused(personas, ada_key) -> None:
+    # The handle is not signed: a key that returns one must return the person's own.
+    ada_key.user_handle = secrets.token_bytes(32)
+    client = password_step("ada@oss.example")
+    _refused(
+        client,
+        ada_key.sign(key_page(client).context["options"]),
+        "user_handle_mismatch",
+    )
+
+
+def test_user_verification_is_preferred_not_required_and_is_recorded(
+    personas, client_for
+) -> None:
+    key = new_key(user_verified=False)
+    enrol(client_for("ben"), key)
+    assert last_event("accounts.security_key_added").data["user_verified"] is False
+    client = password_step("ben@oss.example")
+    assert (
+        post_answer(client, key.sign(key_page(client).context["options"]))["Location"]
+        == "/"
+    )
+    assert last_event("accounts.security_key_used").data["user_verified"] is False
