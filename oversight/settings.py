@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -100,6 +101,21 @@ if DEMO_MODE and not DEBUG:
     raise ImproperlyConfigured("OVERSIGHT_DEMO must be off when DEBUG is off.")
 
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Security keys (WebAuthn): the relying party is the host people sign in at. A key is
+# bound to the RP id when it is registered; changing it later orphans every key.
+_site = urlsplit(SITE_URL)
+WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID", _site.hostname or "localhost")
+WEBAUTHN_ORIGIN = env_str("WEBAUTHN_ORIGIN", f"{_site.scheme}://{_site.netloc}").rstrip(
+    "/"
+)
+WEBAUTHN_RP_NAME = env_str("WEBAUTHN_RP_NAME", "Oversight")
+_origin_host = urlsplit(WEBAUTHN_ORIGIN).hostname or ""
+if _origin_host != WEBAUTHN_RP_ID and not _origin_host.endswith("." + WEBAUTHN_RP_ID):
+    raise ImproperlyConfigured(
+        f"WEBAUTHN_RP_ID {WEBAUTHN_RP_ID!r} must be the host of WEBAUTHN_ORIGIN "
+        f"{WEBAUTHN_ORIGIN!r} or a domain it belongs to."
+    )
 
 INSTALLED_APPS = [
     "django.contrib.auth",

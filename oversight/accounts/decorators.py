@@ -41,3 +41,19 @@ def reauth_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def verified_required(
+    view: Callable[..., HttpResponse],
+) -> Callable[..., HttpResponse]:
+    """Only after the second factor: pages under /accounts/ are open before it otherwise."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_verified():  # type: ignore[union-attr]
+            return redirect(
+                f"{reverse('accounts:mfa-verify')}?{urlencode({'next': request.path})}"
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -34,7 +34,24 @@ class TokenForm(forms.Form):
     )
 
 
+# A browser's answer from a security key, as JSON: a few hundred bytes in practice.
+CREDENTIAL_MAX_LENGTH = 16_000
+NO_KEY_ANSWER = (
+    "Your browser sent no answer from a security key. Use the button, "
+    "or use your authenticator app instead."
+)
+
+
+def _credential_field() -> forms.CharField:
+    """The hidden field the page's script fills with the key's answer."""
+    return forms.CharField(
+        required=False, max_length=CREDENTIAL_MAX_LENGTH, widget=forms.HiddenInput
+    )
+
+
 class ConfirmForm(forms.Form):
+    """Re-authentication: the password, and a code or an answer from a security key."""
+
     password = forms.CharField(
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
@@ -42,10 +59,46 @@ class ConfirmForm(forms.Form):
     token = forms.CharField(
         label="Code from your authenticator app",
         max_length=20,
+        required=False,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
         ),
     )
+    credential = _credential_field()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("token", "").strip() and not data.get("credential"):
+            self.add_error(
+                "token", "Enter a code from your authenticator app, or use your key."
+            )
+        return data
+
+
+class SecurityKeyAnswerForm(forms.Form):
+    credential = _credential_field()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("credential"):
+            raise forms.ValidationError(NO_KEY_ANSWER)
+        return data
+
+
+class SecurityKeyAddForm(forms.Form):
+    name = forms.CharField(
+        label="Name of the key",
+        max_length=64,
+        help_text="So you can tell your keys apart, e.g. “Blue key on my keyring”.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    credential = _credential_field()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("credential"):
+            raise forms.ValidationError(NO_KEY_ANSWER)
+        return data
 
 
 class InviteForm(forms.Form):

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django_otp.models import Device, TimestampMixin
 
 
 class Role(models.TextChoices):
@@ -51,7 +52,7 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]
     """A person who signs in with an email address and a password, then a second factor."""
 
     email = models.EmailField(unique=True)
@@ -206,6 +207,33 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"Recovery code of {self.user}"
+
+
+class SecurityKey(TimestampMixin, Device):  # type: ignore[misc]
+    """A security key or passkey (a WebAuthn credential) used as a second factor.
+
+    A django-otp device, so that signing in with it marks the session as verified the
+    same way an authenticator code does; it verifies no typed token, only assertions
+    (``oversight.accounts.security_keys``).
+    """
+
+    credential_id = models.CharField(
+        max_length=1400, unique=True, help_text="base64url, as the browser sends it"
+    )
+    public_key = models.BinaryField(help_text="COSE-encoded public key")
+    sign_count = models.PositiveBigIntegerField(default=0)
+    transports = models.JSONField(default=list, blank=True)
+    aaguid = models.CharField(max_length=36, blank=True)
+    user_handle = models.CharField(
+        max_length=100,
+        help_text="base64url of random bytes, the same for all of a person's keys",
+    )
+
+    class Meta:
+        ordering = ("created_at", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user})"
 
 
 class ApiToken(models.Model):

@@ -26,8 +26,17 @@ from oversight.accounts.models import (
     RecoveryCode,
     Role,
     RoleAssignment,
+    SecurityKey,
     SignInThrottle,
     User,
+)
+from oversight.accounts.security_keys import (
+    Challenge,
+    KeyRefused,
+    NewKey,
+    Purpose,
+    Reason,
+    verify_assertion,
 )
 from oversight.ledger.services import record
 
@@ -475,8 +484,9 @@ def use_recovery_code(user: User, code: str) -> bool:
 
 @transaction.atomic
 def reset_second_factor(user: User, *, actor: User, company: Company) -> None:
-    """An administrator removes a person's authenticator so they enrol again at next sign-in."""
+    """An administrator removes a person's second factors so they enrol again at next sign-in."""
     TOTPDevice.objects.filter(user=user).delete()
+    SecurityKey.objects.filter(user=user).delete()
     RecoveryCode.objects.filter(user=user).delete()
     record(
         "accounts.mfa_reset",
@@ -485,6 +495,135 @@ def reset_second_factor(user: User, *, actor: User, company: Company) -> None:
         target=user,
         data={"user": user.email},
     )
+
+
+# --- security keys ----------------------------------------------------------------
+
+
+def second_factor_count(user: User) -> int:
+    """How many second factors a person has: an authenticator app and security keys."""
+    apps: int = TOTPDevice.objects.filter(user=user, confirmed=True).count()
+    keys: int = SecurityKey.objects.filter(user=user, confirmed=True).count()
+    return apps + keys
+
+
+@transaction.atomic
+def add_security_key(user: User, *, actor: User, name: str, new: NewKey) -> SecurityKey:
+    """Store a verified security key (``security_keys.verify_registration``) under a name."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "Name the key, e.g. “Blue key on my keyring”."})
+    if SecurityKey.objects.filter(credential_id=new.credential_id).exists():
+        raise ValidationError("This security key is already registered.")
+    key: SecurityKey = SecurityKey.objects.create(
+        user=user,
+        name=name,
+        confirmed=True,
+        credential_id=new.credential_id,
+        public_key=new.public_key,
+        sign_count=new.sign_count,
+        transports=new.transports,
+        aaguid=new.aaguid,
+        user_handle=new.user_handle,
+    )
+    record(
+        "accounts.security_key_added",
+        actor=actor,
+        company=None,
+        target=user,
+        data={
+            "key": key.pk,
+            "name": name,
+            "aaguid": new.aaguid,
+            "transports": new.transports,
+            "user_verified": new.user_verified,
+        },
+    )
+    return key
+
+
+@transaction.atomic
+def remove_security_key(key: SecurityKey, *, actor: User) -> None:
+    """Remove a key; the last second factor a person has cannot be removed."""
+    key = SecurityKey.objects.select_for_update().select_related("user").get(pk=key.pk)
+    if second_factor_count(key.user) <= 1:
+        raise ValidationError(
+            "This is your only second factor. Add another key or an authenticator app first."
+        )
+    pk, name = key.pk, key.name
+    key.delete()
+    record(
+        "accounts.security_key_removed",
+        actor=actor,
+        company=None,
+        target=key.user,
+        data={"key": pk, "name": name},
+    )
+
+
+@transaction.atomic
+def record_security_key_refused(
+    user: User, *, stage: Purpose, refused: KeyRefused, client: str | None = None
+) -> None:
+    """Log a refused answer from a security key; with ``client``, count it as a failed sign-in."""
+    if client is not None:
+        _count_failure(user.email, client, timezone.now())
+    record(
+        "accounts.security_key_failed",
+        actor=user,
+        company=None,
+        target=user,
+        data={"stage": stage.value, "reason": refused.reason.value, **refused.detail},
+    )
+
+
+@dataclass(frozen=True)
+class KeyCheck:
+    """The outcome of :func:`authenticate_with_security_key`: the key, or why not."""
+
+    key: SecurityKey | None
+    reason: Reason | None = None
+
+
+@transaction.atomic
+def authenticate_with_security_key(
+    user: User,
+    *,
+    credential: str,
+    challenge: Challenge | None,
+    client: str,
+    purpose: Purpose,
+) -> KeyCheck:
+    """Check an answer from one of the person's keys, and record its use or its failure.
+
+    A refusal counts against the account and client throttles like a wrong code; a sign
+    count that did not increase is refused and logged as a possible cloned key.
+    """
+    try:
+        assertion = verify_assertion(user, credential, challenge)
+    except KeyRefused as refused:
+        record_security_key_refused(user, stage=purpose, refused=refused, client=client)
+        return KeyCheck(None, refused.reason)
+    key = assertion.key
+    key.sign_count = assertion.sign_count
+    key.last_used_at = timezone.now()
+    key.save(update_fields=["sign_count", "last_used_at"])
+    record(
+        "accounts.security_key_used",
+        actor=user,
+        company=None,
+        target=user,
+        data={
+            "key": key.pk,
+            "name": key.name,
+            "stage": purpose.value,
+            "sign_count": assertion.sign_count,
+            "user_verified": assertion.user_verified,
+        },
+    )
+    if purpose is Purpose.SIGN_IN:
+        record_sign_in(user, client=client, stage="security_key")
+    return KeyCheck(key)
 
 
 # --- API tokens -----------------------------------------------------------------

@@ -10,6 +10,7 @@ urlpatterns = [
     path("sign-in/", views.sign_in, name="login"),
     path("sign-out/", views.sign_out, name="logout"),
     path("verify/", views.mfa_verify, name="mfa-verify"),
+    path("verify/key/", views.key_verify, name="key-verify"),
     path("enrol/", views.mfa_enrol, name="mfa-enrol"),
     path("recovery-codes/", views.recovery_codes, name="recovery-codes"),
     path(
@@ -19,6 +20,8 @@ urlpatterns = [
     ),
     path("confirm/", views.confirm, name="confirm"),
     path("security/", views.security, name="security"),
+    path("security/keys/add/", views.key_add, name="key-add"),
+    path("security/keys/<int:pk>/remove/", views.key_remove, name="key-remove"),
     path("switch/", views.switch_company, name="switch-company"),
     path("people/", views.people, name="people"),
     path("people/invite/", views.invite, name="invite"),

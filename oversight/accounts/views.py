@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import time
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -20,7 +22,11 @@ from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from oversight.accounts import queries, services
-from oversight.accounts.decorators import SESSION_REAUTH_AT, reauth_required
+from oversight.accounts.decorators import (
+    SESSION_REAUTH_AT,
+    reauth_required,
+    verified_required,
+)
 from oversight.accounts.forms import (
     AcceptInvitationForm,
     ApiTokenForm,
@@ -28,6 +34,8 @@ from oversight.accounts.forms import (
     ConfirmForm,
     EndRoleForm,
     InviteForm,
+    SecurityKeyAddForm,
+    SecurityKeyAnswerForm,
     SignInForm,
     SwitchCompanyForm,
     TokenForm,
@@ -39,7 +47,18 @@ from oversight.accounts.models import (
     Company,
     Invitation,
     RoleAssignment,
+    SecurityKey,
     User,
+)
+from oversight.accounts.security_keys import (
+    Challenge,
+    KeyRefused,
+    Purpose,
+    Reason,
+    authentication_options,
+    registration_options,
+    take_challenge,
+    verify_registration,
 )
 
 SESSION_ENROL_DEVICE = "oversight_enrol_device"
@@ -58,6 +77,48 @@ def _next_url(request: HttpRequest, default: str = "/") -> str:
     ):
         return target
     return default
+
+
+def _with_next(name: str, request: HttpRequest, **params: str) -> str:
+    return f"{reverse(name)}?{urlencode({**params, 'next': _next_url(request)})}"
+
+
+def _has_keys(user: User) -> bool:
+    exists: bool = SecurityKey.objects.filter(user=user, confirmed=True).exists()
+    return exists
+
+
+KEY_REFUSALS: dict[Reason | None, str] = {
+    Reason.NO_CHALLENGE: "The request to your key expired. Try again.",
+    Reason.SIGN_COUNT_NOT_INCREASED: (
+        "This key's use counter went backwards, which can mean the key was copied. "
+        "It was refused and logged. Use your authenticator app, and remove the key "
+        "if you do not know why."
+    ),
+}
+
+
+def _check_key(
+    request: AuthenticatedHttpRequest,
+    form: ConfirmForm | SecurityKeyAnswerForm,
+    challenge: Challenge | None,
+    purpose: Purpose,
+    client: str,
+) -> SecurityKey | None:
+    """Check the form's answer from a security key; a refusal is counted and put on the form."""
+    outcome = services.authenticate_with_security_key(
+        request.user,
+        credential=form.cleaned_data["credential"],
+        challenge=challenge,
+        client=client,
+        purpose=purpose,
+    )
+    if outcome.key is None:
+        form.add_error(
+            None,
+            KEY_REFUSALS.get(outcome.reason, "That security key was not accepted."),
+        )
+    return outcome.key
 
 
 def sign_in(request: HttpRequest) -> HttpResponse:
@@ -104,6 +165,9 @@ def mfa_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect(_next_url(request))
     if not user_has_device(request.user):
         return redirect("accounts:mfa-enrol")
+    has_keys = _has_keys(request.user)
+    if request.method == "GET" and has_keys and request.GET.get("method") != "app":
+        return redirect(_with_next("accounts:key-verify", request))
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         client = services.client_key(client_address(request))
@@ -114,9 +178,12 @@ def mfa_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             device = match_token(request.user, token)
             if device is None and services.use_recovery_code(request.user, token):
-                device = TOTPDevice.objects.filter(
-                    user=request.user, confirmed=True
-                ).first()
+                device = (
+                    TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+                    or SecurityKey.objects.filter(
+                        user=request.user, confirmed=True
+                    ).first()
+                )
                 messages.warning(
                     request,
                     "You used a recovery code. Each works once; make new ones when few are left.",
@@ -132,8 +199,35 @@ def mfa_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
                 services.record_sign_in(request.user, client=client, stage="mfa")
                 return redirect(_next_url(request))
     return render(
-        request, "accounts/mfa_verify.html", {"form": form, "next": _next_url(request)}
+        request,
+        "accounts/mfa_verify.html",
+        {"form": form, "next": _next_url(request), "has_keys": has_keys},
     )
+
+
+@login_required
+def key_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The second factor with a security key; the authenticator app is one link away."""
+    if request.user.is_verified():  # type: ignore[attr-defined]
+        return redirect(_next_url(request))
+    if not _has_keys(request.user):
+        return redirect(_with_next("accounts:mfa-verify", request))
+    form = SecurityKeyAnswerForm(request.POST or None)
+    if request.method == "POST":
+        challenge = take_challenge(request.session, Purpose.SIGN_IN)
+        client = services.client_key(client_address(request))
+        state = services.throttle_state(request.user.email, client)
+        if state.blocked:
+            form.add_error(None, state.reason)
+        elif form.is_valid() and (
+            key := _check_key(request, form, challenge, Purpose.SIGN_IN, client)
+        ):
+            otp_login(request, key)
+            request.session[SESSION_REAUTH_AT] = time.time()
+            return redirect(_next_url(request))
+    options = authentication_options(request.user, request.session, Purpose.SIGN_IN)
+    context = {"form": form, "options": options, "next": _next_url(request)}
+    return render(request, "accounts/key_verify.html", context)
 
 
 @login_required
@@ -187,29 +281,46 @@ def regenerate_recovery_codes(request: AuthenticatedHttpRequest) -> HttpResponse
     return redirect("accounts:recovery-codes")
 
 
+def _reauthenticated(
+    request: AuthenticatedHttpRequest, form: ConfirmForm, challenge: Challenge | None
+) -> bool:
+    """The password, then an answer from a security key or a code; failures are counted."""
+    client = services.client_key(client_address(request))
+    state = services.throttle_state(request.user.email, client)
+    if state.blocked:
+        form.add_error(None, state.reason)
+        return False
+    data = form.cleaned_data
+    if request.user.check_password(data["password"]):
+        if data["credential"]:
+            return (
+                _check_key(request, form, challenge, Purpose.REAUTH, client) is not None
+            )
+        if match_token(request.user, data["token"].strip()) is not None:
+            return True
+    services.record_sign_in_failure(
+        request.user.email, client=client, user=request.user, stage="reauth"
+    )
+    form.add_error(None, "The password or the code is not right.")
+    return False
+
+
 @login_required
 def confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Re-authentication before a sensitive action: the password and a fresh code."""
+    """Re-authentication before a sensitive action: the password and a fresh code or key."""
     form = ConfirmForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        client = services.client_key(client_address(request))
-        state = services.throttle_state(request.user.email, client)
-        if state.blocked:
-            form.add_error(None, state.reason)
-        elif (
-            not request.user.check_password(form.cleaned_data["password"])
-            or match_token(request.user, form.cleaned_data["token"]) is None
-        ):
-            services.record_sign_in_failure(
-                request.user.email, client=client, user=request.user, stage="reauth"
-            )
-            form.add_error(None, "The password or the code is not right.")
-        else:
+    if request.method == "POST":
+        challenge = take_challenge(request.session, Purpose.REAUTH)
+        if form.is_valid() and _reauthenticated(request, form, challenge):
             request.session[SESSION_REAUTH_AT] = time.time()
             return redirect(_next_url(request))
-    return render(
-        request, "accounts/confirm.html", {"form": form, "next": _next_url(request)}
+    options = (
+        authentication_options(request.user, request.session, Purpose.REAUTH)
+        if _has_keys(request.user)
+        else None
     )
+    context = {"form": form, "next": _next_url(request), "options": options}
+    return render(request, "accounts/confirm.html", context)
 
 
 @require_POST
@@ -240,12 +351,65 @@ def security(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "accounts/security.html",
         {
-            "has_device": user_has_device(request.user),
+            "has_device": TOTPDevice.objects.filter(
+                user=request.user, confirmed=True
+            ).exists(),
+            "keys": SecurityKey.objects.filter(user=request.user, confirmed=True),
             "remaining_codes": request.user.recovery_codes.filter(
                 used_at__isnull=True
             ).count(),
         },
     )
+
+
+@login_required
+@verified_required
+@reauth_required
+def key_add(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Register a security key: the page's script asks the browser, the server checks it."""
+    form = SecurityKeyAddForm(request.POST or None)
+    if request.method == "POST":
+        challenge = take_challenge(request.session, Purpose.ENROL)
+        if form.is_valid():
+            try:
+                new = verify_registration(form.cleaned_data["credential"], challenge)
+                key = services.add_security_key(
+                    request.user,
+                    actor=request.user,
+                    name=form.cleaned_data["name"],
+                    new=new,
+                )
+            except KeyRefused as refused:
+                services.record_security_key_refused(
+                    request.user, stage=Purpose.ENROL, refused=refused
+                )
+                form.add_error(None, "Your key's answer was not accepted. Try again.")
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, f"The security key “{key.name}” was added.")
+                return redirect("accounts:security")
+    options = registration_options(request.user, request.session)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "options": options}
+    return render(request, "accounts/securitykey_add.html", context, status=status)
+
+
+@require_POST
+@login_required
+@verified_required
+@reauth_required
+def key_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    key = SecurityKey.objects.filter(pk=pk, user=request.user, confirmed=True).first()
+    if key is None:
+        raise Http404("No such key.")
+    try:
+        services.remove_security_key(key, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"The security key “{key.name}” was removed.")
+    return redirect("accounts:security")
 
 
 # --- people -------------------------------------------------------------------
