@@ -35,6 +35,7 @@ from oversight.complaints.reporter import (
     set_session_cookie,
     with_reporter_cookie,
 )
+from oversight.complaints.uploads import SpooledFile
 
 
 def _channel(slug: str) -> Channel:
@@ -49,9 +50,11 @@ def _channel(slug: str) -> Channel:
 
 
 def _uploads(request: HttpRequest) -> tuple[services.Upload, ...]:
+    """The request's files, as the upload handler spooled them (encrypted, on disk)."""
     return tuple(
-        services.Upload(f.name or "file", f.content_type or "", f.read())
+        services.Upload(f.name or "file", f.content_type or "", spool=f.spool)
         for f in request.FILES.getlist("documents")
+        if isinstance(f, SpooledFile)
     )
 
 

@@ -89,7 +89,7 @@ def test_a_canary_report_leaves_no_trace_in_the_database_media_or_logs(
     assert CANARY_TEXT.encode() in detail.content  # the recipient can read it
     file_id = case.attachments.get().id
     download = ada.get(reverse("complaints:file", args=[case.id, file_id]))
-    assert download.content == CANARY_BODY
+    assert download.getvalue() == CANARY_BODY
     call_command("complaints_daily", "--no-digest")
 
     needles = [
