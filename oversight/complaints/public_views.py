@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from oversight.accounts.models import Company
 from oversight.accounts.queries import company_today
-from oversight.complaints import abuse, conf, crypto, services
+from oversight.complaints import abuse, conf, crypto, services, uploads
 from oversight.complaints.forms import (
     ConfirmReceiptForm,
     ReceiptForm,
@@ -35,7 +35,6 @@ from oversight.complaints.reporter import (
     set_session_cookie,
     with_reporter_cookie,
 )
-from oversight.complaints.uploads import SpooledFile
 
 
 def _channel(slug: str) -> Channel:
@@ -54,7 +53,7 @@ def _uploads(request: HttpRequest) -> tuple[services.Upload, ...]:
     return tuple(
         services.Upload(f.name or "file", f.content_type or "", spool=f.spool)
         for f in request.FILES.getlist("documents")
-        if isinstance(f, SpooledFile)
+        if isinstance(f, uploads.SpooledFile)
     )
 
 
@@ -108,8 +107,8 @@ def intake(request: HttpRequest, slug: str) -> HttpResponse:
     guard.note_request()
     data = request.POST.copy()
     form = ReportForm(data, request.FILES, people=_people(channel))
-    if getattr(request, "complaints_upload_too_large", False):
-        form.add_error("documents", _("A file is larger than the limit."))
+    if (refused := uploads.refusal(request)) is not None:
+        form.add_error("documents", refused)
     elif form.is_valid():
         try:
             guard.redeem(
@@ -322,8 +321,8 @@ def case(request: HttpRequest, slug: str) -> HttpResponse:
     )
     status = 200
     if request.method == "POST":
-        if getattr(request, "complaints_upload_too_large", False):
-            form.add_error("documents", _("A file is larger than the limit."))
+        if (refused := uploads.refusal(request)) is not None:
+            form.add_error("documents", refused)
         elif form.is_valid() and form.cleaned_data["form_secret"] == access.form_secret:
             try:
                 services.reporter_reply(

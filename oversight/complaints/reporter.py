@@ -18,8 +18,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 
-from oversight.complaints import abuse, conf
-from oversight.complaints.uploads import EncryptedUploadHandler
+from oversight.complaints import abuse, conf, uploads
 
 COOKIE = "report_session"
 COOKIE_PATH = "/report/"
@@ -52,7 +51,7 @@ def reporter_route(
     @csrf_exempt
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        handler = EncryptedUploadHandler(request)
+        handler = uploads.EncryptedUploadHandler(request)
         request.upload_handlers = [handler]
         try:
             lang = request.GET.get("lang") or request.POST.get("lang", "")

@@ -24,6 +24,8 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 
 from oversight.complaints import conf, crypto
 
@@ -99,14 +101,17 @@ class EncryptedUploadHandler(FileUploadHandler):
     """Spool each file encrypted; stop past the per-file or the per-report limit.
 
     A request announcing more than the per-report limit (plus the form's fields) is
-    stopped before any byte is read. A stopped upload sets
-    ``request.complaints_upload_too_large``; the view answers with the form.
+    stopped at its first file, before any byte of it is stored (the fields before it
+    are kept, so the reporter's text comes back). A stopped upload sets
+    ``request.complaints_upload_too_large`` to ``"file"`` or ``"report"``; the view
+    answers with the form (:func:`refusal`).
     """
 
     def __init__(self, request: HttpRequest | None = None) -> None:
         super().__init__(request)
         self.spools: list[Spool] = []
         self.total = 0
+        self.announced_too_large = False
 
     def handle_raw_input(
         self,
@@ -117,25 +122,25 @@ class EncryptedUploadHandler(FileUploadHandler):
         encoding: str | None = None,
     ) -> None:
         self.total = 0
-        if content_length > conf.max_report_bytes() + FORM_SLACK:
-            self._too_large()
+        self.announced_too_large = content_length > conf.max_report_bytes() + FORM_SLACK
 
-    def _too_large(self) -> None:
-        self.request.complaints_upload_too_large = True  # type: ignore[union-attr]
+    def _too_large(self, what: str) -> None:
+        self.request.complaints_upload_too_large = what  # type: ignore[union-attr]
         raise StopUpload(connection_reset=False)
 
     def new_file(self, *args: Any, **kwargs: Any) -> None:
         super().new_file(*args, **kwargs)
+        if self.announced_too_large:
+            self._too_large("report")  # the fields before it are kept, no byte of it
         self.file = Spool(conf.upload_tmp_dir())
         self.spools.append(self.file)
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
         self.total += len(raw_data)
-        if (
-            start + len(raw_data) > conf.max_file_bytes()
-            or self.total > conf.max_report_bytes()
-        ):
-            self._too_large()
+        if start + len(raw_data) > conf.max_file_bytes():
+            self._too_large("file")
+        if self.total > conf.max_report_bytes():
+            self._too_large("report")
         self.file.write(raw_data)
 
     def file_complete(self, file_size: int) -> SpooledFile:
@@ -171,3 +176,17 @@ def sweep(*, older_than: float = 3600.0) -> int:
         except FileNotFoundError:
             continue
     return removed
+
+
+def refusal(request: HttpRequest) -> str | None:
+    """The reporter's message if the request's upload was stopped at a limit."""
+    what = getattr(request, "complaints_upload_too_large", None)
+    if what == "file":
+        return _("A file is larger than the limit of %(size)s.") % {
+            "size": filesizeformat(conf.max_file_bytes())
+        }
+    if what == "report":
+        return _("The files together are larger than the limit of %(size)s.") % {
+            "size": filesizeformat(conf.max_report_bytes())
+        }
+    return None
