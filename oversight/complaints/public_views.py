@@ -33,6 +33,7 @@ from oversight.complaints.reporter import (
     reporter_cookie,
     reporter_route,
     set_session_cookie,
+    started,
     with_reporter_cookie,
 )
 
@@ -115,7 +116,7 @@ def intake(request: HttpRequest, slug: str) -> HttpResponse:
                 client, form.cleaned_data["challenge"], form.cleaned_data["solution"]
             )
             nonce = abuse.redeem_submission_nonce(
-                conf.nonce_key(), form.cleaned_data["nonce"], now=time.time()
+                conf.nonce_key(), form.cleaned_data["nonce"], now=started(request)
             )
             bound = nonce.bound_to(request.COOKIES.get(COOKIE, ""))
             existing = services.case_for_receipt(company, nonce.receipt)
@@ -303,7 +304,10 @@ def follow_up(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _access(request: HttpRequest) -> services.ReporterAccess | None:
     token = request.COOKIES.get(COOKIE, "")
-    return services.reporter_access(token[:100], now=time.time()) if token else None
+    # as of the request's start: a session valid when an upload began stays valid
+    return (
+        services.reporter_access(token[:100], now=started(request)) if token else None
+    )
 
 
 @reporter_route

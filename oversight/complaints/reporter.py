@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import secrets
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -51,18 +52,22 @@ def reporter_route(
     @csrf_exempt
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Sessions and form tokens are judged as of the request's start, so an upload
+        # begun in time is not refused because it took longer than what was left.
+        request.complaints_started = time.time()  # type: ignore[attr-defined]
         handler = uploads.EncryptedUploadHandler(request)
         request.upload_handlers = [handler]
         try:
-            lang = request.GET.get("lang") or request.POST.get("lang", "")
-            if lang in dict(settings.LANGUAGES):
-                translation.activate(lang)
-                request.LANGUAGE_CODE = lang
             if request.method == "POST" and not _same_origin(request):
+                # refused before the body is read: nothing of it is spooled
                 response: HttpResponse = HttpResponseForbidden(
                     "Cross-site request refused."
                 )
             else:
+                lang = request.GET.get("lang") or request.POST.get("lang", "")
+                if lang in dict(settings.LANGUAGES):
+                    translation.activate(lang)
+                    request.LANGUAGE_CODE = lang
                 response = view(request, *args, **kwargs)
         finally:
             handler.discard()  # the request is over: no spool outlives it
@@ -126,3 +131,8 @@ def with_reporter_cookie(request: HttpRequest, response: HttpResponse) -> HttpRe
             samesite="Strict",
         )
     return response
+
+
+def started(request: HttpRequest) -> float:
+    """When the request began (set by :func:`reporter_route`), as ``time.time()``."""
+    return float(getattr(request, "complaints_started", time.time()))

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.http import HttpResponse
@@ -658,3 +659,49 @@ def test_the_daily_job_sweeps_orphan_blobs_and_spools(channel, report):
     call_command("complaints_daily", "--no-digest", stdout=io.StringIO())
     assert [p.name for p in _blobs()] == [live]
     assert _spools() == []
+
+
+def test_a_session_valid_when_an_upload_began_stays_valid_until_it_ends(
+    channel, personas, keys, monkeypatch
+):
+    """D4: the reporter's 30-minute session is judged as of the request's start, so
+    a slow upload begun in time is kept; the next request needs the receipt again."""
+    with time_machine.travel(time.time(), tick=True) as traveller:
+        client = _reporter()
+        secret = _signed_in_reporter(client)
+
+        class Slow(uploads.EncryptedUploadHandler):
+            def receive_data_chunk(self, raw_data, start):
+                if start == 0:
+                    traveller.shift(2 * 3600)  # the upload takes two hours
+                super().receive_data_chunk(raw_data, start)
+
+        monkeypatch.setattr(uploads, "EncryptedUploadHandler", Slow)
+        answered = client.post(
+            reverse("report:case", args=[SLUG]),
+            {
+                "form_secret": secret,
+                "text": "The slow line at the depot.",
+                "documents": [
+                    SimpleUploadedFile("slow.csv", b"a,b\n" * 50000, "text/csv")
+                ],
+            },
+        )
+        assert answered.status_code == 302
+        assert answered.headers["Location"] == reverse("report:case", args=[SLUG])
+        assert Case.objects.get().attachments.count() == 1
+        later = client.get(reverse("report:case", args=[SLUG]))
+        assert later.headers["Location"] == reverse("report:follow-up", args=[SLUG])
+
+
+def test_a_cross_site_post_is_refused_before_its_files_are_read(channel, monkeypatch):
+    made = []
+    monkeypatch.setattr(uploads, "Spool", lambda directory: made.append(directory))
+    client = _reporter()
+    response = client.post(
+        reverse("report:intake", args=[SLUG]),
+        _form(client, documents=[SimpleUploadedFile("a.txt", b"x", "text/plain")]),
+        headers={"Sec-Fetch-Site": "cross-site"},
+    )
+    assert response.status_code == 403
+    assert made == []
