@@ -1448,16 +1448,20 @@ def _rotate_attachment(
             ),
         )
     previous = attachment.blob
-    attachment.blob = blob
-    attachment.body = None
-    attachment.meta = crypto.rotate_sealed(
-        old.case,
-        new.case,
-        bytes(attachment.meta),
-        report_id=case_id,
-        purpose=f"file-meta/{attachment.id}",
-    )
-    attachment.save(update_fields=["body", "blob", "meta"])
+    try:
+        attachment.blob = blob
+        attachment.body = None
+        attachment.meta = crypto.rotate_sealed(
+            old.case,
+            new.case,
+            bytes(attachment.meta),
+            report_id=case_id,
+            purpose=f"file-meta/{attachment.id}",
+        )
+        attachment.save(update_fields=["body", "blob", "meta"])
+    except BaseException:
+        _remove_blobs([blob])
+        raise
     if previous:
         transaction.on_commit(lambda: _remove_blobs([previous]))
     return blob
