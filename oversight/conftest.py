@@ -14,6 +14,10 @@ def _test_settings(settings, tmp_path_factory):
         "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
     }
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    settings.COMPLAINTS_BLOB_DIR = str(tmp_path_factory.mktemp("complaint-blobs"))
+    settings.COMPLAINTS_UPLOAD_TMP_DIR = str(
+        tmp_path_factory.mktemp("complaint-uploads")
+    )
     settings.LEDGER_SIGNING_KEY_PATH = (
         tmp_path_factory.getbasetemp() / "ledger-signing.key"
     )

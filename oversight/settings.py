@@ -352,3 +352,21 @@ LOGGING: dict[str, Any] = {
 # every thread.
 COMPLAINTS_TARPIT_SECONDS = env_int("COMPLAINTS_TARPIT_SECONDS", 1)
 COMPLAINTS_TARPIT_SLOTS = env_int("COMPLAINTS_TARPIT_SLOTS", 8)
+# Uploads on the reporter's routes: per file and per report, in bytes; attachment
+# bodies are encrypted files in the blob directory (back it up with the database),
+# uploads are spooled encrypted in the upload directory while their request lasts,
+# and each case's shred key lives in the shred-key directory (never in backups
+# of the database).
+COMPLAINTS_MAX_FILE_BYTES = env_int(
+    "COMPLAINTS_MAX_FILE_BYTES", 100 * 1024 * 1024, minimum=1
+)
+COMPLAINTS_MAX_REPORT_BYTES = env_int(
+    "COMPLAINTS_MAX_REPORT_BYTES", 500 * 1024 * 1024, minimum=1
+)
+COMPLAINTS_BLOB_DIR = env_str("COMPLAINTS_BLOB_DIR", str(VAR_DIR / "complaint-blobs"))
+COMPLAINTS_UPLOAD_TMP_DIR = env_str(
+    "COMPLAINTS_UPLOAD_TMP_DIR", str(VAR_DIR / "complaint-uploads")
+)
+COMPLAINTS_SHRED_KEY_DIR = env_str(
+    "COMPLAINTS_SHRED_KEY_DIR", str(VAR_DIR / "complaint-shred-keys")
+)

@@ -132,12 +132,44 @@ def guard() -> abuse.Guard:
     return made
 
 
+def blob_dir() -> Path:
+    """Where attachment bodies live, one encrypted file each (OVS2 under the case key).
+
+    ``COMPLAINTS_BLOB_DIR`` (default ``var/complaint-blobs``). Back it up with the
+    database: a row without its blob is a file lost.
+    """
+    configured = getattr(settings, "COMPLAINTS_BLOB_DIR", None)
+    return (
+        Path(configured) if configured else Path(settings.VAR_DIR) / "complaint-blobs"
+    )
+
+
+def upload_tmp_dir() -> Path:
+    """Where uploads are spooled, encrypted, while a request lasts (mode 0700).
+
+    ``COMPLAINTS_UPLOAD_TMP_DIR`` (default ``var/complaint-uploads``). Never back it up:
+    its files are removed at the end of their request and open with nothing kept.
+    """
+    configured = getattr(settings, "COMPLAINTS_UPLOAD_TMP_DIR", None)
+    return (
+        Path(configured) if configured else Path(settings.VAR_DIR) / "complaint-uploads"
+    )
+
+
+def private_dir(path: Path) -> Path:
+    """``path``, created if need be, readable by this user only (mode 0700)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o700)
+    return path
+
+
 def max_file_bytes() -> int:
-    return int(getattr(settings, "COMPLAINTS_MAX_FILE_BYTES", 10 * 1024 * 1024))
+    return int(getattr(settings, "COMPLAINTS_MAX_FILE_BYTES", 100 * 1024 * 1024))
 
 
 def max_report_bytes() -> int:
-    return int(getattr(settings, "COMPLAINTS_MAX_REPORT_BYTES", 20 * 1024 * 1024))
+    return int(getattr(settings, "COMPLAINTS_MAX_REPORT_BYTES", 500 * 1024 * 1024))
 
 
 ALLOWED_TYPES = {

@@ -54,6 +54,7 @@ __all__ = [
     "RecipientPrivateKey",
     "RecoveryKit",
     "ReportKey",
+    "SpoolWriter",
     "decrypt_stream",
     "encrypt_stream",
     "file_bucket",
@@ -68,6 +69,7 @@ __all__ = [
     "parse_public_key",
     "peel_custodian_layer",
     "protect_private_key",
+    "read_spool",
     "receipt_keys",
     "receipt_verifier",
     "recovery_key_from_kit",
@@ -497,6 +499,97 @@ def reencrypt_stream(
         size=size,
         chunk_size=chunk_size,
     )
+
+
+# --- spools: an upload's temporary file, under a key that never leaves memory -------
+
+_SPOOL_MAGIC = b"OVT1"  # records of exactly chunk_size bytes, a shorter FINAL one
+
+
+class SpoolWriter:
+    """Encrypt data as it arrives, its size not known in advance (upload temp files).
+
+    Layout: ``"OVT1" | chunk size (4 bytes) | secretstream header (24)``, then
+    records of exactly ``chunk_size`` plaintext bytes tagged MESSAGE, and one last
+    record of 0 to ``chunk_size - 1`` bytes tagged FINAL, pushed by :meth:`finish`.
+    No padding and no size record: a spool lives for one request and is read back
+    by the same process with :func:`read_spool`; what is kept is written again with
+    :func:`encrypt_stream`. At most one record of plaintext is held in memory.
+    """
+
+    def __init__(
+        self,
+        key: ReportKey,
+        dst: BinaryIO,
+        *,
+        purpose: str,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+    ) -> None:
+        if not 1 <= chunk_size <= _MAX_CHUNK_SIZE:
+            raise ValueError("chunk_size out of range")
+        prefix = _STREAM_PREFIX.pack(_SPOOL_MAGIC, chunk_size)
+        self._aad = _stream_ad("spool", purpose, prefix)
+        self._state = sodium.crypto_secretstream_xchacha20poly1305_state()
+        header = sodium.crypto_secretstream_xchacha20poly1305_init_push(
+            self._state, _stream_key(key)
+        )
+        self._dst = dst
+        self._chunk_size = chunk_size
+        self._buffer = bytearray()
+        self._finished = False
+        dst.write(prefix + header)
+
+    def _push(self, record: bytes, tag: int) -> None:
+        self._dst.write(
+            sodium.crypto_secretstream_xchacha20poly1305_push(
+                self._state, record, self._aad, tag
+            )
+        )
+
+    def write(self, data: bytes) -> None:
+        if self._finished:
+            raise ValueError("the spool is finished")
+        self._buffer += data
+        size = self._chunk_size
+        while len(self._buffer) >= size:
+            self._push(bytes(self._buffer[:size]), _TAG_MESSAGE)
+            del self._buffer[:size]
+
+    def finish(self) -> None:
+        if self._finished:
+            raise ValueError("the spool is finished")
+        self._push(bytes(self._buffer), _TAG_FINAL)
+        self._buffer.clear()
+        self._finished = True
+
+
+def read_spool(key: ReportKey, src: BinaryIO, *, purpose: str) -> Iterator[bytes]:
+    """Yield the plaintext of a spool made by :class:`SpoolWriter`, record by record.
+
+    Each record is authenticated before it is yielded; a spool that stops before
+    its FINAL record, has bytes after it, or was changed in any way raises
+    :class:`DecryptionError`, so what was yielded before must be discarded.
+    """
+    prefix = _read_exactly(src, _STREAM_PREFIX.size)
+    if len(prefix) != _STREAM_PREFIX.size:
+        raise _fail()
+    magic, chunk_size = _STREAM_PREFIX.unpack(prefix)
+    if magic != _SPOOL_MAGIC or not 1 <= chunk_size <= _MAX_CHUNK_SIZE:
+        raise _fail()
+    header = _read_exactly(src, _SS_HEADER)
+    if len(header) != _SS_HEADER:
+        raise _fail()
+    state = sodium.crypto_secretstream_xchacha20poly1305_state()
+    try:
+        sodium.crypto_secretstream_xchacha20poly1305_init_pull(
+            state, header, _stream_key(key)
+        )
+    except nacl.exceptions.CryptoError:
+        raise _fail() from None
+    aad = _stream_ad("spool", purpose, prefix)
+    for plain in _pull_records(state, src, aad, chunk_size):
+        if plain:
+            yield plain
 
 
 # --- wrapping the report key to recipients --------------------------------------------

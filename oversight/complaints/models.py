@@ -225,12 +225,18 @@ class Note(models.Model):
 
 
 class Attachment(models.Model):
-    """A file: name, type, size and SHA-256 sealed in ``meta``; the body a secretstream."""
+    """A file: name, type, size and SHA-256 sealed in ``meta``; the body a secretstream.
+
+    The body is a file in the blob directory named by ``blob`` (the attachment's
+    random id and a random suffix, never the file's name). Rows written before
+    blobs keep their body in ``body`` until their case's next key rotation.
+    """
 
     id = models.CharField(primary_key=True, max_length=16, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
     meta = models.BinaryField()
-    body = models.BinaryField()
+    body = models.BinaryField(null=True)
+    blob = models.CharField(max_length=64, default="", blank=True)
     from_reporter = models.BooleanField()
     added_on = models.DateField()
 

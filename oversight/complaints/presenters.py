@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import io
-from typing import Any
+import itertools
+from collections.abc import Iterator
+from typing import Any, BinaryIO
 
 from oversight.complaints import crypto, services
 from oversight.complaints.models import Attachment, Case
@@ -88,21 +89,60 @@ def recipient_view(case: Case, keys: crypto.CaseKeys) -> dict[str, Any]:
     }
 
 
-def file_body(
+class FileStream:
+    """An attachment's plaintext, chunk by chunk (64 KiB), for a streaming response.
+
+    The stream's header and first record are authenticated before this exists, so a
+    wrong key or a damaged file fails before any response starts; a later damaged
+    record stops the stream (a response already started is cut short). ``close()``
+    (called by Django when the response ends) closes the stored file.
+    """
+
+    def __init__(
+        self, source: BinaryIO, first: bytes, rest: Iterator[bytes], size: int
+    ) -> None:
+        self._source, self._first, self._rest, self._size = source, first, rest, size
+
+    def __iter__(self) -> Iterator[bytes]:
+        # An OVS2 stream yields exactly the file. A row written before streams padded
+        # themselves (OVS1, until its case's next rotation) still ends in zeros up to
+        # the size bucket: they are read (and authenticated) but cut at the true size.
+        remaining = self._size
+        try:
+            for chunk in itertools.chain((self._first,), self._rest):
+                piece = chunk[:remaining]
+                remaining -= len(piece)
+                if piece:
+                    yield piece
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._source.close()
+
+
+def file_stream(
     case: Case, key: crypto.ReportKey, attachment: Attachment
-) -> tuple[dict[str, Any], bytes]:
+) -> tuple[dict[str, Any], FileStream]:
+    """The file's sealed metadata and its plaintext as a :class:`FileStream`."""
     meta = services._open_json(
         key, case.id, f"file-meta/{attachment.id}", attachment.meta
     )
-    body = b"".join(
-        crypto.decrypt_stream(
-            key,
-            io.BytesIO(bytes(attachment.body)),
-            report_id=case.id,
-            purpose=f"file-body/{attachment.id}",
+    source = services.attachment_source(attachment)
+    try:
+        rest = crypto.decrypt_stream(
+            key, source, report_id=case.id, purpose=f"file-body/{attachment.id}"
         )
-    )
-    # An OVS2 stream yields exactly the file. A row written before streams padded
-    # themselves (OVS1, until its case's next rotation) still ends in zeros up to
-    # the size bucket: cut them off at the true size from the sealed metadata.
-    return meta, body[: int(meta["size"])]
+        first = next(rest, b"")
+    except BaseException:
+        source.close()
+        raise
+    return meta, FileStream(source, first, rest, int(meta["size"]))
+
+
+def file_body(
+    case: Case, key: crypto.ReportKey, attachment: Attachment
+) -> tuple[dict[str, Any], bytes]:
+    """The file whole, in memory: for small files and tests; downloads stream."""
+    meta, chunks = file_stream(case, key, attachment)
+    return meta, b"".join(chunks)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from oversight.accounts.models import Company
 from oversight.accounts.queries import company_today
-from oversight.complaints import abuse, conf, crypto, services
+from oversight.complaints import abuse, conf, crypto, services, uploads
 from oversight.complaints.forms import (
     ConfirmReceiptForm,
     ReceiptForm,
@@ -35,6 +35,7 @@ from oversight.complaints.reporter import (
     reporter_cookie,
     reporter_route,
     set_session_cookie,
+    started,
     with_reporter_cookie,
 )
 
@@ -53,9 +54,11 @@ def _channel(slug: str) -> Channel:
 
 
 def _uploads(request: HttpRequest) -> tuple[services.Upload, ...]:
+    """The request's files, as the upload handler spooled them (encrypted, on disk)."""
     return tuple(
-        services.Upload(f.name or "file", f.content_type or "", f.read())
+        services.Upload(f.name or "file", f.content_type or "", spool=f.spool)
         for f in request.FILES.getlist("documents")
+        if isinstance(f, uploads.SpooledFile)
     )
 
 
@@ -110,15 +113,15 @@ def intake(request: HttpRequest, slug: str) -> HttpResponse:
     data = request.POST.copy()
     form = ReportForm(data, request.FILES, people=_people(channel))
     status = 400
-    if getattr(request, "complaints_upload_too_large", False):
-        form.add_error("documents", _("A file is larger than the limit."))
+    if (refused := uploads.refusal(request)) is not None:
+        form.add_error("documents", refused)
     elif form.is_valid():
         try:
             guard.redeem(
                 client, form.cleaned_data["challenge"], form.cleaned_data["solution"]
             )
             nonce = abuse.redeem_submission_nonce(
-                conf.nonce_key(), form.cleaned_data["nonce"], now=time.time()
+                conf.nonce_key(), form.cleaned_data["nonce"], now=started(request)
             )
             bound = nonce.bound_to(request.COOKIES.get(COOKIE, ""))
             existing = services.case_for_receipt(company, nonce.receipt)
@@ -324,7 +327,10 @@ def follow_up(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _access(request: HttpRequest) -> services.ReporterAccess | None:
     token = request.COOKIES.get(COOKIE, "")
-    return services.reporter_access(token[:100], now=time.time()) if token else None
+    # as of the request's start: a session valid when an upload began stays valid
+    return (
+        services.reporter_access(token[:100], now=started(request)) if token else None
+    )
 
 
 @reporter_route
@@ -342,8 +348,8 @@ def case(request: HttpRequest, slug: str) -> HttpResponse:
     )
     status = 200
     if request.method == "POST":
-        if getattr(request, "complaints_upload_too_large", False):
-            form.add_error("documents", _("A file is larger than the limit."))
+        if (refused := uploads.refusal(request)) is not None:
+            form.add_error("documents", refused)
         elif form.is_valid() and form.cleaned_data["form_secret"] == access.form_secret:
             try:
                 services.reporter_reply(

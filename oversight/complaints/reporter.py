@@ -1,81 +1,29 @@
-"""Plumbing for the reporter's routes: no trace of the client, nothing on disk.
+"""Plumbing for the reporter's routes: no trace of the client, no plaintext on disk.
 
 - ``reporter_route`` marks a view: no-store, an Origin check on POST instead of a CSRF
-  cookie (a second cookie is not allowed), uploads held in memory only.
-- ``MemoryOnlyUpload`` keeps an upload in memory and stops at the size limit, so no
-  plaintext ever lands in a temporary file.
+  cookie (a second cookie is not allowed), uploads encrypted as they arrive
+  (``uploads.EncryptedUploadHandler``) and their spools removed when the view ends.
 - The reporter's one cookie carries a random session token, never the receipt.
 """
 
 from __future__ import annotations
 
 import functools
-import io
 import secrets
+import time
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.files.uploadedfile import InMemoryUploadedFile
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 
-from oversight.complaints import abuse, conf
+from oversight.complaints import abuse, conf, uploads
 
 COOKIE = "report_session"
 COOKIE_PATH = "/report/"
 SESSION_SECONDS = 1800
-
-
-class MemoryOnlyUpload(FileUploadHandler):
-    """Collect each file in memory; past the per-file or per-report limit, stop.
-
-    A request announcing more than the per-report limit is stopped before any byte
-    is read, so many files cannot add up to an exhausted server either.
-    """
-
-    def handle_raw_input(
-        self,
-        input_data: Any,
-        META: dict[str, Any],
-        content_length: int,
-        boundary: Any,
-        encoding: str | None = None,
-    ) -> None:
-        self.total = 0
-        if content_length > conf.max_report_bytes() + 1024 * 1024:
-            self._too_large()
-
-    def _too_large(self) -> None:
-        self.request.complaints_upload_too_large = True  # type: ignore[union-attr]
-        raise StopUpload(connection_reset=False)
-
-    def new_file(self, *args: Any, **kwargs: Any) -> None:
-        super().new_file(*args, **kwargs)
-        self.buffer = io.BytesIO()
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
-        self.total = getattr(self, "total", 0) + len(raw_data)
-        if (
-            start + len(raw_data) > conf.max_file_bytes()
-            or self.total > conf.max_report_bytes()
-        ):
-            self._too_large()
-        self.buffer.write(raw_data)
-
-    def file_complete(self, file_size: int) -> InMemoryUploadedFile:
-        self.buffer.seek(0)
-        return InMemoryUploadedFile(
-            file=self.buffer,
-            field_name=self.field_name,
-            name=self.file_name,
-            content_type=self.content_type,
-            size=file_size,
-            charset=self.charset,
-            content_type_extra=self.content_type_extra,
-        )
 
 
 def _same_origin(request: HttpRequest) -> bool:
@@ -104,17 +52,25 @@ def reporter_route(
     @csrf_exempt
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        request.upload_handlers = [MemoryOnlyUpload(request)]
-        lang = request.GET.get("lang") or request.POST.get("lang", "")
-        if lang in dict(settings.LANGUAGES):
-            translation.activate(lang)
-            request.LANGUAGE_CODE = lang
-        if request.method == "POST" and not _same_origin(request):
-            response: HttpResponse = HttpResponseForbidden(
-                "Cross-site request refused."
-            )
-        else:
-            response = view(request, *args, **kwargs)
+        # Sessions and form tokens are judged as of the request's start, so an upload
+        # begun in time is not refused because it took longer than what was left.
+        request.complaints_started = time.time()  # type: ignore[attr-defined]
+        handler = uploads.EncryptedUploadHandler(request)
+        request.upload_handlers = [handler]
+        try:
+            if request.method == "POST" and not _same_origin(request):
+                # refused before the body is read: nothing of it is spooled
+                response: HttpResponse = HttpResponseForbidden(
+                    "Cross-site request refused."
+                )
+            else:
+                lang = request.GET.get("lang") or request.POST.get("lang", "")
+                if lang in dict(settings.LANGUAGES):
+                    translation.activate(lang)
+                    request.LANGUAGE_CODE = lang
+                response = view(request, *args, **kwargs)
+        finally:
+            handler.discard()  # the request is over: no spool outlives it
         response.headers["Cache-Control"] = "no-store, max-age=0"
         response.headers["Pragma"] = "no-cache"
         response.headers["Cross-Origin-Embedder-Policy"] = "require-corp"
@@ -175,3 +131,8 @@ def with_reporter_cookie(request: HttpRequest, response: HttpResponse) -> HttpRe
             samesite="Strict",
         )
     return response
+
+
+def started(request: HttpRequest) -> float:
+    """When the request began (set by :func:`reporter_route`), as ``time.time()``."""
+    return float(getattr(request, "complaints_started", time.time()))

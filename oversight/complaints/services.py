@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import fcntl
+import hashlib
 import hmac
 import io
 import itertools
@@ -19,12 +20,12 @@ import os
 import secrets
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import nacl.exceptions
 import nacl.hash
@@ -58,6 +59,7 @@ from oversight.complaints.models import (
     Status,
     WrappedKey,
 )
+from oversight.complaints.uploads import Spool
 from oversight.ledger.services import record
 from oversight.rules.complaints.policy import ComplaintPolicy
 from oversight.rules.complaints.retention import Retention, retention
@@ -421,9 +423,30 @@ def unlock_key(user: User, passphrase: str) -> crypto.RecipientPrivateKey:
 
 @dataclass(frozen=True)
 class Upload:
+    """A file to attach: its bytes, or the request's encrypted spool of it.
+
+    ``Upload(name, type, body)`` holds the bytes (small files, tests, the demo);
+    ``Upload(name, type, spool=spool)`` reads the spool an upload handler wrote,
+    one chunk at a time, so a large file is never whole in memory.
+    """
+
     name: str
     content_type: str
-    body: bytes
+    body: bytes = b""
+    spool: Spool | None = None
+
+    @property
+    def size(self) -> int:
+        return self.spool.size if self.spool is not None else len(self.body)
+
+    @property
+    def sha256(self) -> str:
+        if self.spool is not None:
+            return self.spool.sha256
+        return hashlib.sha256(self.body).hexdigest()
+
+    def chunks(self) -> Iterable[bytes]:
+        return self.spool.chunks() if self.spool is not None else (self.body,)
 
 
 @dataclass(frozen=True)
@@ -461,50 +484,141 @@ def _check_files(files: tuple[Upload, ...]) -> None:
             raise ValidationError(
                 "This type of file is not accepted: use PDF, an image, text, CSV, Word, Excel or e-mail."
             )
-        if len(upload.body) > conf.max_file_bytes():
+        if upload.size > conf.max_file_bytes():
             raise ValidationError("A file is larger than the limit.")
-        total += len(upload.body)
+        total += upload.size
     if total > conf.max_report_bytes():
         raise ValidationError("The files together are larger than the limit.")
-
-
-def _add_file(
-    case: Case, key: crypto.ReportKey, upload: Upload, *, by_reporter: bool, on: date
-) -> Attachment:
-    """Store a file; the stream pads itself to the size bucket (``crypto.file_bucket``)."""
-    attachment = _new_attachment(case, key, upload, by_reporter=by_reporter, on=on)
-    attachment.save(force_insert=True)
-    return attachment
 
 
 def _new_attachment(
     case: Case, key: crypto.ReportKey, upload: Upload, *, by_reporter: bool, on: date
 ) -> Attachment:
-    """An attachment row, sealed and not yet saved."""
+    """An attachment row, sealed and not yet saved, its body already in a blob file.
+
+    The body is streamed from the upload (a spool is decrypted a chunk at a time)
+    into a new blob, OVS2 under the case key, padded to its size bucket by the
+    stream itself (``crypto.file_bucket``), and synced before this returns. The
+    caller inserts the row, or removes the blob (``_remove_blobs``) if it cannot.
+    """
     attachment_id = _random_id("F")
-    out = io.BytesIO()
-    crypto.encrypt_stream(
-        key,
-        [upload.body],
-        out,
-        report_id=case.id,
-        purpose=f"file-body/{attachment_id}",
-        size=len(upload.body),
+    blob = _write_blob(
+        attachment_id,
+        lambda out: crypto.encrypt_stream(
+            key,
+            upload.chunks(),
+            out,
+            report_id=case.id,
+            purpose=f"file-body/{attachment_id}",
+            size=upload.size,
+        ),
     )
     meta = {
         "name": upload.name[:200],
         "type": upload.content_type,
-        "size": len(upload.body),
-        "sha256": nacl.hash.sha256(upload.body).decode(),
+        "size": upload.size,
+        "sha256": upload.sha256,
     }
     return Attachment(
         id=attachment_id,
         case=case,
         meta=_seal_json(key, case.id, f"file-meta/{attachment_id}", meta),
-        body=out.getvalue(),
+        body=None,
+        blob=blob,
         from_reporter=by_reporter,
         added_on=on,
     )
+
+
+def _new_attachments(
+    case: Case, key: crypto.ReportKey, uploads: Iterable[Upload], *, on: date
+) -> list[Attachment]:
+    """Reporter files as unsaved rows with their blobs written; none left on failure."""
+    made: list[Attachment] = []
+    try:
+        for upload in uploads:
+            made.append(_new_attachment(case, key, upload, by_reporter=True, on=on))
+    except BaseException:
+        _remove_blobs(a.blob for a in made)
+        raise
+    return made
+
+
+# --- attachment bodies: one encrypted file each, outside the database --------------
+
+_BLOB_SUFFIX = ".blob"
+
+
+def _blob_path(name: str) -> Path:
+    return conf.blob_dir() / name
+
+
+def _fsync_dir(directory: Path) -> None:
+    dir_fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def _write_blob(attachment_id: str, write: Callable[[BinaryIO], object]) -> str:
+    """A new blob file for the attachment, filled by ``write`` and synced; its name.
+
+    The name is the attachment's random id and a random suffix (a rotation writes a
+    new blob beside the old one), never anything the reporter chose. A failure
+    removes the partial file; a crash leaves an orphan for :func:`sweep_blobs`.
+    """
+    directory = conf.private_dir(conf.blob_dir())
+    name = f"{attachment_id}.{secrets.token_hex(8)}{_BLOB_SUFFIX}"
+    path = directory / name
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        _fsync_dir(directory)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return name
+
+
+def _remove_blobs(names: Iterable[str | None]) -> None:
+    """Best-effort deletion of blob files (the guarantee is the destroyed keys)."""
+    for name in names:
+        if name:
+            _blob_path(name).unlink(missing_ok=True)
+
+
+def attachment_source(attachment: Attachment) -> BinaryIO:
+    """The stored stream of an attachment: its blob file, or the database body of a
+    row written before blobs (``FileNotFoundError`` if the blob is missing)."""
+    if attachment.blob:
+        return _blob_path(attachment.blob).open("rb")
+    return io.BytesIO(bytes(attachment.body or b""))
+
+
+def sweep_blobs(*, older_than: float = 86400.0) -> int:
+    """Remove blob files no attachment row names (a crash between writing a blob and
+    committing its row, a rotation rolled back, a deletion interrupted); only files
+    older than a day, so a submission or a rotation in flight keeps its blobs."""
+    directory = conf.blob_dir()
+    if not directory.exists():
+        return 0
+    cutoff = time.time() - older_than
+    files = [
+        p.name for p in directory.glob(f"*{_BLOB_SUFFIX}") if p.stat().st_mtime < cutoff
+    ]
+    orphans: list[str] = []
+    for start in range(0, len(files), 500):
+        batch = files[start : start + 500]
+        kept = set(
+            Attachment.objects.filter(blob__in=batch).values_list("blob", flat=True)
+        )
+        orphans += [name for name in batch if name not in kept]
+    _remove_blobs(orphans)
+    return len(orphans)
 
 
 # --- the shred layer: every wrap sealed again under a key kept outside the database ----
@@ -704,8 +818,9 @@ def submit_report(
     fallback. The recovery custodians get nested wraps (M of them together can open
     it), except any custodian the report names.
 
-    Everything is read, encrypted and wrapped first; the transaction only inserts the
-    rows, so the write lock is held for a few inserts, not for the cryptography.
+    Everything is read, encrypted and wrapped first, and every file written to its
+    blob and synced; the transaction only inserts the rows, so the write lock is
+    held for a few inserts, not for the cryptography or the disk.
     """
     keys = crypto.receipt_keys(receipt)
     verifier = crypto.receipt_verifier(keys, conf.verifier_pepper()).hex()
@@ -734,16 +849,16 @@ def submit_report(
                 WrappedKey.objects.bulk_create(new.wraps)
                 Attachment.objects.bulk_create(new.files)
         except _RosterChanged:
-            _destroy_shred_key(new.case.id)
+            _discard(new)
             continue
         except IntegrityError:
-            _destroy_shred_key(new.case.id)
+            _discard(new)
             existing = Case.objects.filter(receipt_verifier=verifier).first()
             if existing is None:
                 raise
             return existing, False
         except BaseException:
-            _destroy_shred_key(new.case.id)
+            _discard(new)
             raise
         return new.case, True
     raise ValidationError(
@@ -784,6 +899,12 @@ def _roster(
         tuple((k.user_id, bytes(k.public_key), k.mac) for k in keys),
     )
     return _Roster(recipients, keys, fingerprint)
+
+
+def _discard(new: _NewCase) -> None:
+    """A prepared case that was not inserted: its key file and its blobs go."""
+    _destroy_shred_key(new.case.id)
+    _remove_blobs(a.blob for a in new.files)
 
 
 @dataclass(frozen=True)
@@ -860,10 +981,7 @@ def _prepare_case(
             if user.pk in keys_by_user
         ]
         wraps += _recovery_wraps(case, keys, channel, excluded, shred)
-        files = [
-            _new_attachment(case, keys.case, upload, by_reporter=True, on=on)
-            for upload in data.files
-        ]
+        files = _new_attachments(case, keys.case, data.files, on=on)
     except BaseException:
         _destroy_shred_key(case.id)
         raise
@@ -1062,19 +1180,26 @@ def _new_message(
     return message
 
 
-@transaction.atomic
 def reporter_reply(
     access: ReporterAccess, *, text: str, files: tuple[Upload, ...], on: date
 ) -> None:
-    """The reporter answers or adds material; dated, not timed; no ledger row now."""
+    """The reporter answers or adds material; dated, not timed; no ledger row now.
+
+    The files go to their blobs first; the transaction inserts the rows only.
+    """
     if not text.strip() and not files:
         raise ValidationError("Write a message or add a file.")
     _check_files(files)
     case = access.case
-    if text.strip():
-        _new_message(case, access.key, text, author_tag="", on=on)
-    for upload in files:
-        _add_file(case, access.key, upload, by_reporter=True, on=on)
+    attachments = _new_attachments(case, access.key, files, on=on)
+    try:
+        with transaction.atomic():
+            if text.strip():
+                _new_message(case, access.key, text, author_tag="", on=on)
+            Attachment.objects.bulk_create(attachments)
+    except BaseException:
+        _remove_blobs(a.blob for a in attachments)
+        raise
 
 
 # --- case work (recipients) ------------------------------------------------------------
@@ -1337,29 +1462,13 @@ def _rotate(
             purpose=note_purpose(note),
         )
         note.save(update_fields=["body"])
-    for attachment in case.attachments.all():
-        meta = _open_json(
-            old.case, case_id, f"file-meta/{attachment.id}", attachment.meta
-        )
-        out = io.BytesIO()
-        crypto.reencrypt_stream(  # an OVS1 body is rewritten as OVS2, its padding cut
-            old.case,
-            new.case,
-            io.BytesIO(bytes(attachment.body)),
-            out,
-            report_id=case_id,
-            purpose=f"file-body/{attachment.id}",
-            size=int(meta["size"]),
-        )
-        attachment.body = out.getvalue()
-        attachment.meta = crypto.rotate_sealed(
-            old.case,
-            new.case,
-            bytes(attachment.meta),
-            report_id=case_id,
-            purpose=f"file-meta/{attachment.id}",
-        )
-        attachment.save(update_fields=["body", "meta"])
+    written: list[str] = []
+    try:
+        for attachment in case.attachments.all():
+            written.append(_rotate_attachment(attachment, old, new))
+    except BaseException:
+        _remove_blobs(written)
+        raise
     audit = crypto.RecipientPrivateKey.generate()
     internal["audit"] = [*internal["audit"], audit.reveal().hex()]
     case.content = crypto.rotate_sealed(
@@ -1399,6 +1508,50 @@ def _rotate(
     _wrap_recovery(case, new, channel, excluded)
     case.grants.all().delete()  # pending wraps were made with the old keys
     return new
+
+
+def _rotate_attachment(
+    attachment: Attachment, old: crypto.CaseKeys, new: crypto.CaseKeys
+) -> str:
+    """Re-encrypt one file into a new blob; the old one goes after commit.
+
+    A row whose body is still in the database moves to a blob (an OVS1 body comes
+    out as OVS2, its padding cut). If the transaction rolls back, the row keeps its
+    old blob and the new one is an orphan for :func:`sweep_blobs`.
+    """
+    case_id = attachment.case_id
+    meta = _open_json(old.case, case_id, f"file-meta/{attachment.id}", attachment.meta)
+    with attachment_source(attachment) as source:
+        blob = _write_blob(
+            attachment.id,
+            lambda out: crypto.reencrypt_stream(
+                old.case,
+                new.case,
+                source,
+                out,
+                report_id=case_id,
+                purpose=f"file-body/{attachment.id}",
+                size=int(meta["size"]),
+            ),
+        )
+    previous = attachment.blob
+    try:
+        attachment.blob = blob
+        attachment.body = None
+        attachment.meta = crypto.rotate_sealed(
+            old.case,
+            new.case,
+            bytes(attachment.meta),
+            report_id=case_id,
+            purpose=f"file-meta/{attachment.id}",
+        )
+        attachment.save(update_fields=["body", "blob", "meta"])
+    except BaseException:
+        _remove_blobs([blob])
+        raise
+    if previous:
+        transaction.on_commit(lambda: _remove_blobs([previous]))
+    return blob
 
 
 @transaction.atomic
@@ -1864,6 +2017,7 @@ def shred(case: Case, *, on: date, actor: User | None = None) -> DeletionRecord:
     )
     case.wraps.all().delete()
     ReporterSession.objects.filter(case=case).delete()
+    blobs = list(case.attachments.exclude(blob="").values_list("blob", flat=True))
     case.attachments.all().delete()
     case.messages.all().delete()
     case.notes.all().delete()
@@ -1873,6 +2027,9 @@ def shred(case: Case, *, on: date, actor: User | None = None) -> DeletionRecord:
     # the key file goes once the deletion is committed; a crash in between leaves it
     # to sweep_shred_keys in the next daily job
     transaction.on_commit(lambda: _destroy_shred_key(case_id))
+    # the blobs too (extra: without the wraps and the key file they open with nothing);
+    # a crash in between leaves them to sweep_blobs
+    transaction.on_commit(lambda: _remove_blobs(blobs))
     return deletion
 
 

@@ -7,7 +7,12 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -27,10 +32,10 @@ from oversight.complaints.forms import (
     PublishForm,
 )
 from oversight.complaints.models import Case, Channel, RecipientKey
-from oversight.complaints.presenters import file_body, recipient_view
+from oversight.complaints.presenters import file_stream, recipient_view
 
 
-def _no_store(response: HttpResponse) -> HttpResponse:
+def _no_store[R: HttpResponseBase](response: R) -> R:
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -174,15 +179,24 @@ def _dispatch(
 @login_required
 def case_file(
     request: AuthenticatedHttpRequest, case_id: str, file_id: str
-) -> HttpResponse:
+) -> HttpResponseBase:
     case, key = _case_and_key(request, case_id)
     attachment = case.attachments.filter(pk=file_id[:16]).first()
     if key is None or attachment is None:
         raise Http404("Not found.")
-    meta, body = file_body(case, key.case, attachment)
-    services.note_viewed(case, actor=request.user, what="file")
+    try:
+        meta, body = file_stream(case, key.case, attachment)
+    except FileNotFoundError:
+        raise Http404("This file's stored body is missing.") from None
+    try:
+        services.note_viewed(case, actor=request.user, what="file")
+    except BaseException:
+        body.close()
+        raise
     # Always a download, never rendered: the original is evidence, not a safe view.
-    response = HttpResponse(body, content_type="application/octet-stream")
+    # Decrypted a chunk at a time as it is sent; never whole in memory.
+    response = StreamingHttpResponse(body, content_type="application/octet-stream")
+    response.headers["Content-Length"] = str(int(meta["size"]))
     response.headers["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=str(meta["name"])
     )

@@ -21,6 +21,8 @@ TODAY = date(2026, 3, 2)
 @pytest.fixture(autouse=True)
 def _fast_keys(settings, tmp_path):
     settings.COMPLAINTS_SHRED_KEY_DIR = str(tmp_path / "shred-keys")
+    settings.COMPLAINTS_BLOB_DIR = str(tmp_path / "blobs")
+    settings.COMPLAINTS_UPLOAD_TMP_DIR = str(tmp_path / "uploads")
     settings.COMPLAINTS_KEY_PARAMS = FAST
     settings.TESTING = True  # libsodium's minimum Argon2id cost is accepted
     settings.COMPLAINTS_TARPIT_SECONDS = 0  # test_reporter checks the held refusal

@@ -90,3 +90,35 @@ def test_every_reporter_route_in_a_real_browser(live_server, channel, browser_pa
         assert "default-src 'none'" in csp
         assert "permissions-policy" in headers
         assert "server" not in headers or "gunicorn" not in headers["server"].lower()
+
+
+def test_a_browser_sends_a_file_with_the_form_and_it_is_kept_encrypted(
+    live_server, channel, browser_page, monkeypatch
+):
+    """Chromium's own multipart through the upload handler: a blob, no spool left."""
+    from oversight.complaints import conf
+    from oversight.complaints.models import Attachment
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls below
+    # are synchronous (as oversight/tests/browser/conftest.py says for its tests).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    page, _context = browser_page
+    evidence = (
+        b"CANARY-BROWSER-FILE journal entry 4471, reversed on 2 January\n" * 80000
+    )
+    page.goto(f"{live_server.url}/report/{SLUG}/")
+    page.select_option("select[name=category]", "accounting")
+    page.fill("textarea[name=text]", "The journal entries are attached.")
+    page.set_input_files(
+        "input[name=documents]",
+        files=[{"name": "entries.csv", "mimeType": "text/csv", "buffer": evidence}],
+    )
+    page.click("button[type=submit]")
+    receipt = page.locator("p.receipt strong").inner_text()
+    assert re.fullmatch(r"[0-9A-Z]{5}(-[0-9A-Z]{5}){3}", receipt)
+    attachment = Attachment.objects.get()
+    assert attachment.body is None
+    blobs = [p for p in conf.blob_dir().iterdir() if p.is_file()]
+    assert [p.name for p in blobs] == [attachment.blob]
+    assert b"CANARY-BROWSER-FILE" not in blobs[0].read_bytes()
+    assert list(conf.upload_tmp_dir().iterdir()) == []

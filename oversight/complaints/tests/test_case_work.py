@@ -399,7 +399,7 @@ def test_a_holder_downloads_the_original_and_it_is_recorded(
         reverse("complaints:file", args=[case.id, case.attachments.get().id])
     )
     assert response.status_code == 200
-    assert response.content == b"evidence"
+    assert response.getvalue() == b"evidence"
     assert response.headers["Content-Disposition"].startswith("attachment")
     assert LedgerEvent.objects.filter(
         chain=case.ledger_chain, action="complaints.file_viewed"

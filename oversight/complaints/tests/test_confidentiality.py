@@ -54,7 +54,7 @@ def _hits(needles: list[bytes], values: list[str | bytes]) -> list[bytes]:
     return found
 
 
-def test_a_canary_report_leaves_no_trace_in_the_database_media_or_logs(
+def test_a_canary_report_leaves_no_trace_in_the_database_media_blobs_or_logs(
     channel, personas, keys, caplog, settings, client_for
 ):
     caplog.set_level(logging.DEBUG)
@@ -89,7 +89,7 @@ def test_a_canary_report_leaves_no_trace_in_the_database_media_or_logs(
     assert CANARY_TEXT.encode() in detail.content  # the recipient can read it
     file_id = case.attachments.get().id
     download = ada.get(reverse("complaints:file", args=[case.id, file_id]))
-    assert download.content == CANARY_BODY
+    assert download.getvalue() == CANARY_BODY
     call_command("complaints_daily", "--no-digest")
 
     needles = [
@@ -105,6 +105,15 @@ def test_a_canary_report_leaves_no_trace_in_the_database_media_or_logs(
     assert _hits(needles, _dump_database()) == []
     media = [p.read_bytes() for p in settings.MEDIA_ROOT.rglob("*") if p.is_file()]
     assert _hits(needles, media) == []
+    # the file is kept as one encrypted blob; no upload spool outlived its request
+    blobs = [p.read_bytes() for p in conf.blob_dir().rglob("*") if p.is_file()]
+    assert len(blobs) == 1
+    assert _hits(needles, blobs) == []
+    assert not conf.upload_tmp_dir().exists() or not any(
+        conf.upload_tmp_dir().iterdir()
+    )
+    keys_on_disk = [p.read_bytes() for p in conf.shred_key_dir().rglob("*.key")]
+    assert _hits(needles, keys_on_disk) == []
     logs = [record.getMessage() for record in caplog.records]
     logs += [str(getattr(record, "args", "")) for record in caplog.records]
     assert _hits(needles, logs) == []

@@ -932,3 +932,66 @@ def test_receipt_verification_is_cheap(capsys):
     with capsys.disabled():
         print(f"\nreceipt verification: {per_check * 1e6:.1f} µs per check")
     assert per_check > 0
+
+
+# --- spools: upload temp files ----------------------------------------------------------
+
+
+def _spool(key, data, *, chunk_size=64, piece=7, purpose="upload"):
+    out = io.BytesIO()
+    writer = crypto.SpoolWriter(key, out, purpose=purpose, chunk_size=chunk_size)
+    for i in range(0, len(data), piece):
+        writer.write(data[i : i + piece])
+    writer.finish()
+    return out.getvalue()
+
+
+@given(st.binary(max_size=2000), st.integers(1, 300), st.integers(1, 500))
+def test_a_spool_round_trips_whatever_the_pieces_and_chunk_size(
+    data, chunk_size, piece
+):
+    key = ReportKey.generate()
+    stored = _spool(key, data, chunk_size=chunk_size, piece=piece)
+    back = crypto.read_spool(key, io.BytesIO(stored), purpose="upload")
+    assert b"".join(back) == data
+
+
+@given(st.binary(min_size=1, max_size=1000), st.data())
+def test_any_truncation_or_flipped_bit_of_a_spool_fails(data, draw):
+    key = ReportKey.generate()
+    stored = _spool(key, data)
+    cut = draw.draw(st.integers(0, len(stored) - 1))
+    with pytest.raises(DecryptionError):
+        b"".join(crypto.read_spool(key, io.BytesIO(stored[:cut]), purpose="upload"))
+    flipped = bytearray(stored)
+    flipped[draw.draw(st.integers(0, len(stored) - 1))] ^= 1 << draw.draw(
+        st.integers(0, 7)
+    )
+    with pytest.raises(DecryptionError):
+        b"".join(crypto.read_spool(key, io.BytesIO(bytes(flipped)), purpose="upload"))
+
+
+def test_a_spool_opens_only_with_its_key_and_purpose_and_is_no_file_stream():
+    key = ReportKey.generate()
+    stored = _spool(key, b"evidence" * 100)
+    for other_key, purpose in ((ReportKey.generate(), "upload"), (key, "other")):
+        with pytest.raises(DecryptionError):
+            b"".join(crypto.read_spool(other_key, io.BytesIO(stored), purpose=purpose))
+    with pytest.raises(DecryptionError):  # a spool is not a kept file, nor the reverse
+        b"".join(
+            crypto.decrypt_stream(key, io.BytesIO(stored), report_id="r", purpose="p")
+        )
+    kept = _stream(key, b"evidence", 64)
+    with pytest.raises(DecryptionError):
+        b"".join(crypto.read_spool(key, io.BytesIO(kept), purpose="upload"))
+    with pytest.raises(DecryptionError):  # bytes after FINAL
+        b"".join(crypto.read_spool(key, io.BytesIO(stored + b"x"), purpose="upload"))
+
+
+def test_a_finished_spool_takes_no_more_data():
+    writer = crypto.SpoolWriter(ReportKey.generate(), io.BytesIO(), purpose="upload")
+    writer.finish()
+    with pytest.raises(ValueError, match="finished"):
+        writer.write(b"x")
+    with pytest.raises(ValueError, match="finished"):
+        writer.finish()

@@ -376,7 +376,10 @@ def test_P5_stored_attachment_and_sealed_values_do_not_reveal_exact_sizes(report
     sizes = {}
     for n in (48_213, 48_214):
         case, _ = report(files=[services.Upload("a.csv", "text/csv", b"x" * n)])
-        body = bytes(Attachment.objects.get(case=case).body)
+        attachment = Attachment.objects.get(case=case)
+        with services.attachment_source(attachment) as stored:
+            body = stored.read()
+        assert attachment.body is None  # in its blob file, not the database
         assert body[:4] == b"OVS2"  # the stream pads itself
         sizes[n] = len(body)
     assert sizes[48_213] == sizes[48_214]
@@ -435,13 +438,17 @@ def test_H3_a_file_stored_before_ovs2_downloads_and_rotates_to_ovs2(
 
     evidence = b"attached evidence"
     case, _ = report(files=[services.Upload("a.txt", "text/plain", evidence)])
-    fresh = bytes(case.attachments.get().body)
     k = services.case_key(case, personas["ada"], keys["ada"])
     attachment = case.attachments.get()
+    with services.attachment_source(attachment) as blob:
+        fresh = blob.read()
+    # the row as the earlier code stored it: OVS1 in the database, no blob
+    services._remove_blobs([attachment.blob])
     purpose = f"file-body/{attachment.id}"
     padded = evidence + bytes(crypto.file_bucket(len(evidence)) - len(evidence))
     attachment.body = streams.ovs1(k.case, padded, report_id=case.id, purpose=purpose)
-    attachment.save(update_fields=["body"])
+    attachment.blob = ""
+    attachment.save(update_fields=["body", "blob"])
     meta, body = file_body(case, k.case, attachment)
     assert (body, meta["size"]) == (evidence, len(evidence))
 
@@ -454,7 +461,9 @@ def test_H3_a_file_stored_before_ovs2_downloads_and_rotates_to_ovs2(
         on=TODAY,
     )
     attachment.refresh_from_db()
-    stored = bytes(attachment.body)
+    assert attachment.body is None  # rotation moved it to a blob
+    with services.attachment_source(attachment) as blob:
+        stored = blob.read()
     assert stored[:4] == b"OVS2"
     assert len(stored) == len(fresh)
     plain = crypto.decrypt_stream(

@@ -1,4 +1,5 @@
-"""The complaint channel's daily job: ledger rows for yesterday, retention, the digest.
+"""The complaint channel's daily job: ledger rows for yesterday, retention, the digest,
+and the sweep of files nothing refers to (shred keys, blobs, upload spools).
 
 Run once a day at a fixed time (cron or a systemd timer). Idempotent: ledger rows are
 written for yesterday only, retention warnings are claimed with a conditional update,
@@ -14,7 +15,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from oversight.accounts.queries import company_today
-from oversight.complaints import services
+from oversight.complaints import services, uploads
 from oversight.complaints.models import Channel
 
 
@@ -47,6 +48,8 @@ class Command(BaseCommand):
                 }
             )
         services.sweep_shred_keys()  # key files of cases already deleted
+        services.sweep_blobs()  # blob files no attachment names (a crash, a rollback)
+        uploads.sweep()  # upload spools a killed process left
         if options["json"]:
             self.stdout.write(json.dumps(summary))
         else:
