@@ -212,7 +212,7 @@ def _load_json(text: str | bytes, what: str) -> Any:
         raise CeremonyError(f"{_MALFORMED.format(what=what)} (too large).")
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than any file
         raise CeremonyError(f"{_MALFORMED.format(what=what)} (not JSON).") from None
 
 

@@ -97,6 +97,17 @@ def holder_tag(user_id: int) -> str:
     ).hex()
 
 
+def pending_tag(user_id: int) -> str:
+    """The tag of a wrap recovered for a user and not yet proven: it names no holder
+    until the user's own key opens it and it opens the case (see services)."""
+    return nacl.hash.blake2b(
+        f"pending:{user_id}".encode(),
+        digest_size=32,
+        key=_subkey(_TAGS),
+        encoder=RawEncoder,
+    ).hex()
+
+
 BINDING_SEED_VARIABLE = "OVERSIGHT_POW_BINDING_SEED"
 """Set by gunicorn's arbiter at start (deploy/gunicorn.conf.py) for its workers to share;
 without it each process draws its own, which suits a single process."""

@@ -1218,9 +1218,7 @@ def case_key(
     ).first()
     if wrap is None:
         raise crypto.DecryptionError("decryption failed")
-    keys = crypto.unwrap_case_keys(
-        inner_wrap(case.id, wrap.wrapped), private, report_id=case.id
-    )
+    keys = _opening_keys(case, wrap, private)
     channel = Channel.objects.get(company=case.company)
     if case.rotation_due:
         keys = _rotate_due(case, keys, actor=user)
@@ -1228,6 +1226,46 @@ def case_key(
         with transaction.atomic():
             _wrap_recovery(case, keys, channel, excluded_ids(case, keys))
     return keys
+
+
+def _opening_keys(
+    case: Case, wrap: WrappedKey, private: crypto.RecipientPrivateKey
+) -> crypto.CaseKeys:
+    """The case keys in ``wrap``, proven to be this case's: they must open its sealed
+    ``internal`` record (a wrap anyone could have sealed to this key proves nothing)."""
+    keys = crypto.unwrap_case_keys(
+        inner_wrap(case.id, wrap.wrapped), private, report_id=case.id
+    )
+    internal_of(case, keys)  # DecryptionError if these are not the case's keys
+    return keys
+
+
+@transaction.atomic
+def accept_recovered(user: User, private: crypto.RecipientPrivateKey) -> int:
+    """Make the user a holder of every case recovered for them whose wrap their key
+    opens and whose keys open the case; drop any other (ledgered either way).
+
+    Called when the user unlocks their key. Returns how many cases they now hold.
+    """
+    accepted = 0
+    pending = WrappedKey.objects.filter(
+        holder_tag=conf.pending_tag(user.pk)
+    ).select_related("case", "case__company")
+    for wrap in pending:
+        case = wrap.case
+        try:
+            _opening_keys(case, wrap, private)
+        except crypto.DecryptionError:
+            wrap.delete()
+            _record(case, "recovery_refused", user, {"grantee": user.pk})
+            continue
+        case.wraps.filter(holder_tag=conf.holder_tag(user.pk)).delete()
+        WrappedKey.objects.filter(pk=wrap.pk).update(
+            holder_tag=conf.holder_tag(user.pk)
+        )
+        _record(case, "recovery_accepted", user, {"grantee": user.pk})
+        accepted += 1
+    return accepted
 
 
 def _audit_seal(case: Case, details: dict[str, Any]) -> str:
@@ -1895,7 +1933,11 @@ def complete_recovery(
         )
     if RecoveryRequest.objects.filter(pk=row.pk, used_on=None).update(used_on=on) != 1:
         raise ValidationError("This recovery request was already used.")
-    tag = conf.holder_tag(grantee.pk)
+    # Anyone holding the request file could seal keys of their choosing to the
+    # grantee, so the wrap is kept aside: it replaces nothing and names no holder
+    # until the grantee's own key opens it and what it opens opens this case
+    # (accept_recovered, when the grantee next unlocks their key).
+    tag = conf.pending_tag(grantee.pk)
     case.wraps.filter(holder_tag=tag).delete()
     try:
         stored = _outer(case.id, response.wrap)

@@ -70,6 +70,7 @@ def key(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error("passphrase", exc)
         else:
+            services.accept_recovered(request.user, private)
             response = redirect(_safe_next(request) or reverse("complaints:list"))
             keyring.store(request, response, private)
             return response

@@ -22,6 +22,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from oversight.complaints import ceremony, conf, crypto, services
 from oversight.complaints.management.commands.complaints import Command
@@ -219,7 +220,11 @@ def _complete(monkeypatch, response, by="ada"):
 def _nothing_recovered(case, personas):
     return (
         not WrappedKey.objects.filter(
-            case=case, holder_tag=conf.holder_tag(personas["hal"].pk)
+            case=case,
+            holder_tag__in=[
+                conf.holder_tag(personas["hal"].pk),
+                conf.pending_tag(personas["hal"].pk),
+            ],
         ).exists()
         and not LedgerEvent.objects.filter(
             action__in=["complaints.recovery_used", "complaints.case_recovered"]
@@ -259,6 +264,7 @@ def test_two_of_three_custodians_recover_a_case_offline_and_the_grantee_reads_it
     status, out, message = _complete(monkeypatch, tmp_path / "response.json", "ada")
     assert status == 0, message
     assert server_made == []  # neither server step ever held the case keys
+    assert services.accept_recovered(personas["hal"], hal) == 1  # at hal's unlock
     opened = services.case_key(case, personas["hal"], hal)
     assert services.content_of(case, opened.case)["text"] == "CANARY recovered offline"
     assert RecoveryRequest.objects.get(case=case).used_on is not None
@@ -365,6 +371,7 @@ def test_the_ledger_records_the_request_and_the_recovery_naming_no_one_in_clear(
     assert used.chain != case.ledger_chain and used.actor == personas["ada"]
     assert used.data["custodians"] == [c.label for c in custodians]
     assert case.id not in json.dumps(used.data)
+    services.accept_recovered(personas["hal"], hal)
     trail = services.audit_trail(case, services.case_key(case, personas["hal"], hal))
     by_action = {row["action"]: row for row in trail}
     asked = by_action["complaints.recovery_requested"]
@@ -841,3 +848,76 @@ def test_a_case_whose_shred_key_is_gone_is_refused_at_both_server_steps(
     )
     assert status == 2 and "shred key" in said and not again.exists()
     assert RecoveryRequest.objects.count() == 1
+
+
+def test_a_response_forged_from_the_request_file_alone_never_opens_anything(
+    channel, report, personas, keys, custodian_kits, tmp_path, monkeypatch
+):
+    """Anyone holding the request file can seal keys of their choosing to the grantee:
+    the server keeps such a wrap aside, and the grantee's unlock proves and drops it."""
+    case, _ = report(text="CANARY not for a forger")
+    hal = _hal(personas)
+    custodians, _kits = _pair(channel, custodian_kits)
+    path, _code = _request(monkeypatch, tmp_path, case, personas, custodians)
+    request = ceremony.RequestFile.loads(path.read_text()).request
+    chosen = crypto.CaseKeys.generate()
+    forged = ceremony.Response(
+        request_id=request.id,
+        digest=request.digest,
+        wrap=crypto.wrap_case_keys(
+            chosen, request.grantee_public_key, report_id=case.id
+        ),
+    )
+    (tmp_path / "forged.json").write_text(forged.dumps())
+    status, _out, message = _complete(monkeypatch, tmp_path / "forged.json")
+    assert status == 0, message  # the server cannot tell: it has no kit and no key
+    hal_tag = conf.holder_tag(personas["hal"].pk)
+    assert not case.wraps.filter(holder_tag=hal_tag).exists()  # nothing held yet
+    with pytest.raises(crypto.DecryptionError):
+        services.case_key(case, personas["hal"], hal)
+    assert services.accept_recovered(personas["hal"], hal) == 0
+    assert not case.wraps.filter(
+        holder_tag__in=[hal_tag, conf.pending_tag(personas["hal"].pk)]
+    ).exists()
+    trail = services.audit_trail(
+        case, services.case_key(case, personas["ada"], keys["ada"])
+    )
+    assert "complaints.recovery_refused" in [row["action"] for row in trail]
+
+
+def test_a_holder_wrap_that_does_not_open_its_case_is_refused(
+    channel, report, personas, keys
+):
+    case, _ = report()
+    ben_tag = conf.holder_tag(personas["ben"].pk)
+    public = bytes(RecipientKey.objects.get(user=personas["ben"]).public_key)
+    wrap = case.wraps.get(holder_tag=ben_tag)
+    wrap.wrapped = services._outer(
+        case.id,
+        crypto.wrap_case_keys(crypto.CaseKeys.generate(), public, report_id=case.id),
+    )
+    wrap.save()
+    with pytest.raises(crypto.DecryptionError):
+        services.case_key(case, personas["ben"], keys["ben"])
+
+
+def test_unlocking_the_key_page_accepts_a_recovered_case(
+    channel, report, personas, keys, custodian_kits, tmp_path, monkeypatch, client_for
+):
+    case, _ = report(text="CANARY through the key page")
+    _hal(personas)
+    custodians, kits = _pair(channel, custodian_kits)
+    path, code = _request(monkeypatch, tmp_path, case, personas, custodians)
+    _peel(monkeypatch, path, tmp_path / "one.json", kits[0], code)
+    _peel(monkeypatch, tmp_path / "one.json", tmp_path / "response.json", kits[1], code)
+    assert _complete(monkeypatch, tmp_path / "response.json")[0] == 0
+    hal = client_for("hal")
+    response = hal.post(reverse("complaints:key"), {"passphrase": HAL_PASSPHRASE})
+    assert response.status_code == 302
+    assert case.wraps.filter(holder_tag=conf.holder_tag(personas["hal"].pk)).exists()
+
+
+@pytest.mark.parametrize("reader", [ceremony.RequestFile, ceremony.Response])
+def test_a_file_nested_deeper_than_any_real_one_is_refused_cleanly(reader):
+    with pytest.raises(ceremony.CeremonyError, match="not JSON"):
+        reader.loads("[" * 100_000 + "]" * 100_000)
