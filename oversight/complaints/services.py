@@ -144,9 +144,9 @@ def _add_custodian(
     return custodian
 
 
-def fingerprint(public_key: bytes) -> str:
-    """A short, printable fingerprint of a public key, to compare with the custodian's kit."""
-    return crypto.format_public_key(public_key).replace(" ", "")[-8:]
+fingerprint = ceremony.fingerprint
+"""A short, printable fingerprint of a public key, to compare with the custodian's kit
+or the one a recovery request shows (the same function the offline step uses)."""
 
 
 @transaction.atomic

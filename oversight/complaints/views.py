@@ -56,7 +56,8 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def key(request: AuthenticatedHttpRequest) -> HttpResponse:
     company = company_for(request, "complaints.cases")
-    existing = RecipientKey.objects.filter(user=request.user).exists()
+    mine = RecipientKey.objects.filter(user=request.user).first()
+    existing = mine is not None
     form = PassphraseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         passphrase = form.cleaned_data["passphrase"]
@@ -79,7 +80,13 @@ def key(request: AuthenticatedHttpRequest) -> HttpResponse:
         render(
             request,
             "complaints/key_form.html",
-            {"form": form, "existing": existing},
+            {
+                "form": form,
+                "existing": existing,
+                "fingerprint": services.fingerprint(bytes(mine.public_key))
+                if mine
+                else "",
+            },
             status=status,
         )
     )

@@ -462,3 +462,21 @@ def test_export_needs_reauthentication_and_is_recorded(
     session[SESSION_REAUTH_AT] = time.time()
     session.save()
     assert eve.get(url).status_code == 404
+
+
+def test_the_key_page_shows_the_fingerprint_a_recovery_request_names(
+    keys, personas, client_for
+):
+    from oversight.complaints import ceremony
+    from oversight.complaints.models import RecipientKey
+
+    public = bytes(RecipientKey.objects.get(user=personas["ben"]).public_key)
+    page = client_for("ben").get(reverse("complaints:key")).content.decode()
+    assert f"<code>{ceremony.fingerprint(public)}</code>" in page
+
+
+def test_before_a_key_exists_the_page_shows_no_fingerprint(personas, client_for):
+    page = client_for("gus").get(reverse("complaints:key"))
+    assert page.status_code == 200
+    assert b"Set up your complaint key" in page.content
+    assert b"fingerprint" not in page.content
