@@ -614,11 +614,7 @@ def unwrap_for_recipient(
     wrapped: bytes, private_key: RecipientPrivateKey, *, report_id: str
 ) -> ReportKey:
     """Open a wrapped report key; :class:`DecryptionError` if not ours or not this report."""
-    box = nacl.public.SealedBox(nacl.public.PrivateKey(private_key.reveal()))
-    try:
-        plain = box.decrypt(wrapped)
-    except (nacl.exceptions.CryptoError, TypeError, ValueError):
-        raise DecryptionError("decryption failed") from None
+    plain = _open_box(wrapped, private_key)
     expected = _ad(b"wrap", report_id.encode())
     if len(plain) != len(expected) + KEY_BYTES or not hmac.compare_digest(
         plain[: len(expected)], expected
@@ -709,12 +705,7 @@ def unwrap_case_keys(
     wrapped: bytes, private_key: RecipientPrivateKey, *, report_id: str
 ) -> CaseKeys:
     """Open a holder's wrap of both case keys; :class:`DecryptionError` otherwise."""
-    box = nacl.public.SealedBox(nacl.public.PrivateKey(private_key.reveal()))
-    try:
-        plain = box.decrypt(wrapped)
-    except (nacl.exceptions.CryptoError, TypeError, ValueError):
-        raise DecryptionError("decryption failed") from None
-    return _open_bundle(plain, report_id)
+    return _open_bundle(_open_box(wrapped, private_key), report_id)
 
 
 def _layer_ad(report_id: str, depth: int, total: int) -> bytes:
@@ -747,15 +738,7 @@ def unwrap_by_custodians(
     total = len(private_keys)
     blob = wrapped
     for depth, private in enumerate(private_keys):
-        box = nacl.public.SealedBox(nacl.public.PrivateKey(private.reveal()))
-        try:
-            plain = box.decrypt(blob)
-        except (nacl.exceptions.CryptoError, TypeError, ValueError):
-            raise DecryptionError("decryption failed") from None
-        prefix = _layer_ad(report_id, depth, total)
-        if not hmac.compare_digest(plain[: len(prefix)], prefix):
-            raise DecryptionError("decryption failed")
-        blob = plain[len(prefix) :]
+        blob = _peel(blob, private, report_id=report_id, depth=depth, total=total)
     return _open_bundle(blob, report_id)
 
 
@@ -778,18 +761,36 @@ def peel_custodian_layer(
     """
     if not 0 <= depth < total <= 255:
         raise DecryptionError("decryption failed")
-    box = nacl.public.SealedBox(nacl.public.PrivateKey(private_key.reveal()))
-    try:
-        plain = box.decrypt(wrapped)
-    except (nacl.exceptions.CryptoError, TypeError, ValueError):
-        raise DecryptionError("decryption failed") from None
-    prefix = _layer_ad(report_id, depth, total)
-    if not hmac.compare_digest(plain[: len(prefix)], prefix):
-        raise DecryptionError("decryption failed")
-    inner = plain[len(prefix) :]
+    inner = _peel(wrapped, private_key, report_id=report_id, depth=depth, total=total)
     if depth == total - 1:
         return _open_bundle(inner, report_id)
     return inner
+
+
+def _peel(
+    wrapped: bytes,
+    private_key: RecipientPrivateKey,
+    *,
+    report_id: str,
+    depth: int,
+    total: int,
+) -> bytes:
+    """One custodian layer opened and its associated data checked: what it holds."""
+    plain = _open_box(wrapped, private_key)
+    prefix = _layer_ad(report_id, depth, total)
+    if not hmac.compare_digest(plain[: len(prefix)], prefix):
+        raise DecryptionError("decryption failed")
+    return plain[len(prefix) :]
+
+
+def _open_box(wrapped: bytes, private_key: RecipientPrivateKey) -> bytes:
+    """The plaintext of a sealed box to ``private_key``; one :class:`DecryptionError`
+    for anything that does not open."""
+    box = nacl.public.SealedBox(nacl.public.PrivateKey(private_key.reveal()))
+    try:
+        return bytes(box.decrypt(wrapped))
+    except (nacl.exceptions.CryptoError, TypeError, ValueError):
+        raise DecryptionError("decryption failed") from None
 
 
 def wrap_case_keys_size(report_id: str) -> int:
