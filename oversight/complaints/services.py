@@ -1719,18 +1719,7 @@ def recover(
     tag = conf.holder_tag(grantee.pk)
     case.wraps.filter(holder_tag=tag).delete()
     _wrap_to(case, keys, tag, grantee_public)
-    _record(
-        case,
-        "case_recovered",
-        actor,
-        {"custodians": [c.label for c in group], "grantee": grantee.pk, "on": on},
-    )
-    record(
-        "complaints.recovery_used",
-        actor=actor,
-        company=case.company,
-        data={"on": on, "custodians": [c.label for c in group]},
-    )
+    _record_recovery(case, actor, [c.label for c in group], grantee, on)
 
 
 # --- offline recovery: neither the kits nor the case keys reach the server --------------
@@ -1948,19 +1937,28 @@ def complete_recovery(
         c.pk: c for c in RecoveryCustodian.objects.filter(channel__company=case.company)
     }
     labels = [by_id[pk].label for pk in _custodian_ids(row.custodian_ids)]
-    _record(
-        case,
-        "case_recovered",
-        actor,
-        {"custodians": labels, "grantee": grantee.pk, "on": on, "offline": True},
-    )
+    _record_recovery(case, actor, labels, grantee, on, offline=True)
+    return case
+
+
+def _record_recovery(
+    case: Case,
+    actor: User,
+    labels: list[str],
+    grantee: User,
+    on: date,
+    **extra: bool,
+) -> None:
+    """A recovery in the case's chain (sealed: which custodians, for whom) and in the
+    company's (which custodians, no case)."""
+    details = {"custodians": labels, "grantee": grantee.pk, "on": on, **extra}
+    _record(case, "case_recovered", actor, details)
     record(
         "complaints.recovery_used",
         actor=actor,
         company=case.company,
         data={"on": on, "custodians": labels},
     )
-    return case
 
 
 # --- departures ----------------------------------------------------------------------------
