@@ -85,20 +85,14 @@ class SecurityKeyAnswerForm(forms.Form):
         return data
 
 
-class SecurityKeyAddForm(forms.Form):
+class SecurityKeyAddForm(SecurityKeyAnswerForm):
+    field_order = ["name", "credential"]  # noqa: RUF012  (Django reads it as declared)
     name = forms.CharField(
         label="Name of the key",
         max_length=64,
         help_text="So you can tell your keys apart, e.g. “Blue key on my keyring”.",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    credential = _credential_field()
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if not data.get("credential"):
-            raise forms.ValidationError(NO_KEY_ANSWER)
-        return data
 
 
 class InviteForm(forms.Form):
