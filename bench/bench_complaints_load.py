@@ -138,10 +138,11 @@ class Server:
                 time.sleep(0.2)
         raise RuntimeError("gunicorn did not start")
 
-    def peak_memory_kib(self) -> int:
+    def peak_memory_kib(self, *, workers_only: bool = False) -> int:
+        """The highest VmHWM of the server's processes (of its workers only, if asked)."""
         assert self.proc is not None
         peak = 0
-        for pid in [self.proc.pid, *self._children()]:
+        for pid in [*([] if workers_only else [self.proc.pid]), *self._children()]:
             try:
                 status = Path(f"/proc/{pid}/status").read_text()
             except OSError:

@@ -48,19 +48,6 @@ def env_for(var: Path, port: int) -> dict[str, str]:
     return env
 
 
-def worker_peak_kib(server: load.Server) -> int:
-    peak = 0
-    for pid in server._children():
-        try:
-            status = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
-            continue
-        found = re.search(r"VmHWM:\s+(\d+)", status)
-        if found:
-            peak = max(peak, int(found.group(1)))
-    return peak
-
-
 def multipart(fields: dict[str, str], size: int) -> tuple[list[bytes], int]:
     """The form's fields, then one file part of ``size`` bytes (sent from a block)."""
     head = b"".join(
@@ -142,7 +129,7 @@ def main() -> None:
     try:
         reporter = load.Reporter(port)
         small, failed = load.in_turn(reporter, args.small)
-        baseline = worker_peak_kib(server)
+        baseline = server.peak_memory_kib(workers_only=True)
         print(
             f"baseline: {len(small)} small reports ({failed} errors), "
             f"worker peak RSS (VmHWM) {baseline / 1024:.1f} MiB"
@@ -150,7 +137,7 @@ def main() -> None:
         cpu_start = server.cpu_seconds()
         status, seconds, receipt = upload(port, size)
         cpu = server.cpu_seconds() - cpu_start
-        peak = worker_peak_kib(server)
+        peak = server.peak_memory_kib(workers_only=True)
         print(
             f"upload of {args.size_mb} MiB: HTTP {status}, receipt shown: {receipt}, "
             f"{seconds:.2f} s, {args.size_mb / seconds:.1f} MiB/s, "
