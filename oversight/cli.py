@@ -103,6 +103,11 @@ def main(argv: list[str] | None = None) -> None:
 
         sys.exit(ceremony.run(rest[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oversight.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["oversight", VERBS[verb][0], *rest])
+    try:
+        execute_from_command_line(["oversight", VERBS[verb][0], *rest])
+    except ImproperlyConfigured as error:  # a setting missing or wrong: say which
+        print(f"oversight: {error}", file=sys.stderr)
+        sys.exit(2)

@@ -142,6 +142,26 @@ def test_cli_bad_arguments_exit_2_with_a_message(args) -> None:
     assert result.stderr or result.stdout
 
 
+def test_cli_names_a_missing_setting_instead_of_a_traceback() -> None:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "SECRET_KEY_FILE", "DJANGO_SETTINGS_MODULE"}
+    }
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "oversight"), "totp", "ada@oss.example"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+        env={**env, "DEBUG": "false"},
+    )
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip() == "oversight: SECRET_KEY is required when DEBUG is off."
+    )
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("origin", "fetch_site", "expected"),

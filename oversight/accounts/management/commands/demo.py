@@ -83,7 +83,7 @@ class Command(BaseCommand):
             f"Sign in at {settings.SITE_URL}/ with any persona below and the password "
             f"{testing.PASSWORD!r}.",
             "The second factor is pre-enrolled: get the current code with",
-            "  .venv/bin/oversight totp EMAIL",
+            "  DEBUG=true OVERSIGHT_DEMO=true .venv/bin/oversight totp EMAIL",
             "or add the persona's secret to an authenticator app (TOTP, 6 digits, 30 s).",
             "",
         ]
