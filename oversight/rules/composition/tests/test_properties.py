@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from oversight.rules.composition.committee import (
@@ -38,6 +38,7 @@ from oversight.rules.composition.independence import (
     COMPENSATION_LIMIT,
     check_business_relationship,
     check_compensation,
+    lookback_start,
 )
 from oversight.rules.composition.tests.builders import AS_OF, director, register
 
@@ -220,12 +221,14 @@ def test_more_compensation_never_restores_independence(
 
 
 @given(st.integers(min_value=0, max_value=300_000), DAYS)
+@example(120_001, lookback_start(AS_OF))  # three calendar years back, not 3 x 365 days
+@example(120_001, lookback_start(AS_OF) - timedelta(days=1))
 def test_a_single_payment_fails_exactly_above_the_limit(amount: int, on: date) -> None:
     ben = director(
         "ben",
         compensation=(Compensation(on, Decimal(amount), CompensationKind.SALARY),),
     )
-    within = AS_OF - timedelta(days=3 * 365) < on <= AS_OF
+    within = lookback_start(AS_OF) <= on <= AS_OF
     expected = "fail" if within and amount > COMPENSATION_LIMIT else "pass"
     assert check_compensation(register(ben), ben, AS_OF).verdict.value == expected
 
